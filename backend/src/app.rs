@@ -1,0 +1,104 @@
+//! The application: its shared state, and a server that binds (port 0 in tests), reports its
+//! port, and runs until SIGTERM or Ctrl-C, finishing the requests in flight.
+
+use crate::clock::Clock;
+use crate::http;
+use crate::page_data::BackendPageData;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use shared::page_data::PageData;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub clock: Arc<dyn Clock>,
+    pub leptos_options: LeptosOptions,
+    pub page_data: Arc<dyn PageData>,
+    pub redis_configured: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(
+        pool: PgPool,
+        clock: Arc<dyn Clock>,
+        site_root: PathBuf,
+        redis_configured: bool,
+    ) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("frontend")
+            .site_root(site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .build();
+        let page_data = Arc::new(BackendPageData {
+            pool: pool.clone(),
+            clock: clock.clone(),
+        });
+        AppState {
+            pool,
+            clock,
+            leptos_options,
+            page_data,
+            redis_configured,
+        }
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+impl Application {
+    pub async fn build(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        Ok(Application {
+            listener,
+            router: http::router(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

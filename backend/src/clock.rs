@@ -1,0 +1,47 @@
+//! The time, as a parameter. Handlers ask the clock in the application state, never the system
+//! directly, so tests can set the date (PRODUCT.md §3: "today" comes from a clock the code
+//! receives).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+
+    /// Today's date in a tenant's time zone (an unknown zone name falls back to Asia/Shanghai,
+    /// the product's default; zone names are checked when a tenant is created).
+    fn today_in(&self, time_zone: &str) -> NaiveDate {
+        let tz: Tz = time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+        self.now().with_timezone(&tz).date_naive()
+    }
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant, for tests.
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_taken_in_the_tenant_time_zone() {
+        // 2025-12-31 17:00 UTC is already 2026-01-01 in Shanghai.
+        let clock = FixedClock("2025-12-31T17:00:00Z".parse().unwrap());
+        assert_eq!(clock.today_in("Asia/Shanghai").to_string(), "2026-01-01");
+        assert_eq!(clock.today_in("UTC").to_string(), "2025-12-31");
+    }
+}

@@ -1,0 +1,119 @@
+//! Configuration from the environment (PRODUCT.md §7). Secrets (the database URLs may carry
+//! passwords) are wrapped so they never reach a log line.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A value that must not be printed.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The server's connection: the application role, which row-level security applies to.
+    pub database_url: Secret,
+    /// Migrations and seeding need the tables' owner; defaults to `database_url`.
+    pub database_admin_url: Secret,
+    pub redis_url: Option<Secret>,
+    pub addr: SocketAddr,
+    /// Where the built browser bundle lives (`pkg/frontend.js`, `pkg/frontend_bg.wasm`).
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = lookup("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let database_admin_url =
+            lookup("DATABASE_ADMIN_URL").unwrap_or_else(|| database_url.clone());
+        let addr_text = lookup("PLANBOARD_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+        let addr =
+            addr_text
+                .parse()
+                .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+                    name: "PLANBOARD_ADDR",
+                    reason: format!("{addr_text:?}: {e}"),
+                })?;
+        let site_root = PathBuf::from(
+            lookup("PLANBOARD_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+        );
+        Ok(Config {
+            database_url: Secret::new(database_url),
+            database_admin_url: Secret::new(database_admin_url),
+            redis_url: lookup("REDIS_URL").map(Secret::new),
+            addr,
+            site_root,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_fill_what_is_not_set() {
+        let c = config(&[("DATABASE_URL", "postgres://app@db/x")]).unwrap();
+        assert_eq!(c.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(c.database_admin_url.expose(), "postgres://app@db/x");
+        assert!(c.redis_url.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_setting() {
+        assert_eq!(
+            config(&[]).unwrap_err().to_string(),
+            "DATABASE_URL is not set"
+        );
+        let err = config(&[("DATABASE_URL", "x"), ("PLANBOARD_ADDR", "nowhere")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("PLANBOARD_ADDR is invalid"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = config(&[("DATABASE_URL", "postgres://app:hunter2@db/x")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

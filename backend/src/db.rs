@@ -1,0 +1,64 @@
+//! PostgreSQL: the pool, the migrations, and the transaction that carries a request's tenant
+//! context for row-level security.
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The role the server connects as (created by the migrations).
+pub const APP_ROLE: &str = "planboard_app";
+
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    let options =
+        PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL")
+}
+
+/// Refuses to serve through a role that would silently switch row-level security off: a
+/// superuser, a role with BYPASSRLS, or the owner of the tables.
+pub async fn ensure_rls_applies(pool: &PgPool) -> anyhow::Result<()> {
+    let (user, bypass, owns): (String, bool, bool) = sqlx::query_as(
+        "select current_user::text, r.rolsuper or r.rolbypassrls,
+                exists (select 1 from pg_tables where schemaname = 'public' and tableowner = current_user)
+         from pg_roles r where r.rolname = current_user",
+    )
+    .fetch_one(pool)
+    .await?;
+    if bypass || owns {
+        anyhow::bail!(
+            "the server connects to PostgreSQL as {user:?}, which bypasses row-level security \
+             (superuser, BYPASSRLS or table owner); set DATABASE_URL to the {APP_ROLE} role \
+             and keep the owner in DATABASE_ADMIN_URL"
+        );
+    }
+    Ok(())
+}
+
+/// Begins a transaction that may see and write the rows of `tenants` only. The setting is
+/// local to the transaction, so it never leaks to the next user of the pooled connection.
+pub async fn tenant_tx(
+    pool: &PgPool,
+    tenants: &[Uuid],
+) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    let ids = tenants
+        .iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    sqlx::query("select set_config('app.tenant_ids', $1, true)")
+        .bind(ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}

@@ -1,0 +1,19 @@
+#![recursion_limit = "256"]
+//! Planboard's server: configuration, database, access rules, the HTTP API, the pages, and the
+//! command-line tasks (migrate, seed). `main.rs` is only the command line over this library,
+//! so tests can start the same application in-process.
+
+pub mod access;
+pub mod app;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod page_data;
+pub mod plan_store;
+pub mod read;
+pub mod seed;
+pub mod telemetry;

@@ -1,0 +1,377 @@
+//! Reading plans: tenants, plans, indicators with their latest approved value and progress,
+//! tasks with their units, status and overdue flag. Shared by the JSON API and the pages, so
+//! both show the same numbers under the same access rules.
+
+use crate::access::{TenantScope, plan_visible, tenant_scope};
+use crate::clock::Clock;
+use crate::db;
+use crate::error::{ApiError, Result};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use shared::api::{
+    IndicatorRow, Latest, PlanDetail, PlanSummary, TaskRow, TenantPlans, TenantSummary, UnitRef,
+};
+use shared::model::{Comparator, IndicatorStatus, TaskStatus, UnitRole};
+use shared::page_data::Caller;
+use shared::period::Period;
+use shared::progress::{Deadline, Target, is_overdue};
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use std::str::FromStr;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenantRecord {
+    pub tenant_id: Uuid,
+    pub region_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+    pub region_slug: String,
+    pub time_zone: String,
+    pub is_demo: bool,
+}
+
+impl TenantRecord {
+    pub fn summary(&self) -> TenantSummary {
+        TenantSummary {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            name_en: self.name_en.clone(),
+            region: self.region_slug.clone(),
+            is_demo: self.is_demo,
+        }
+    }
+}
+
+const TENANT_COLUMNS: &str = "t.tenant_id, t.region_id, t.slug, t.name, t.name_en, r.slug as region_slug, t.time_zone, t.is_demo
+     from tenant t join region r using (region_id)";
+
+/// Every tenant. District names and regions are public knowledge; what each reader sees
+/// inside a tenant is decided per plan.
+pub async fn tenants(pool: &PgPool) -> Result<Vec<TenantSummary>> {
+    let rows: Vec<TenantRecord> = sqlx::query_as(&format!(
+        "select {TENANT_COLUMNS} order by t.is_demo, r.slug, t.slug"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(TenantRecord::summary).collect())
+}
+
+pub async fn find_tenant(pool: &PgPool, slug: &str) -> Result<TenantRecord> {
+    sqlx::query_as(&format!("select {TENANT_COLUMNS} where t.slug = $1"))
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(ApiError::NotFound("tenant"))
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanRecord {
+    plan_id: Uuid,
+    title: String,
+    issuer: String,
+    document_number: Option<String>,
+    issued_on: NaiveDate,
+    period_start: i32,
+    period_end: i32,
+    visibility: String,
+    status: String,
+    notes: Option<String>,
+}
+
+impl PlanRecord {
+    fn summary(&self) -> Result<PlanSummary> {
+        Ok(PlanSummary {
+            id: self.plan_id,
+            title: self.title.clone(),
+            issuer: self.issuer.clone(),
+            document_number: self.document_number.clone(),
+            issued_on: self.issued_on,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            visibility: word(&self.visibility)?,
+            status: word(&self.status)?,
+        })
+    }
+}
+
+/// A stored vocabulary word; the check constraints make a bad one a bug, hence a 500.
+fn word<T: FromStr<Err = shared::model::UnknownWord>>(text: &str) -> Result<T> {
+    text.parse()
+        .map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))
+}
+
+const PLAN_COLUMNS: &str = "plan_id, title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes";
+
+pub async fn tenant_plans(pool: &PgPool, caller: &Caller, slug: &str) -> Result<TenantPlans> {
+    let tenant = find_tenant(pool, slug).await?;
+    let scope = tenant_scope(caller, tenant.tenant_id, tenant.region_id);
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let rows: Vec<PlanRecord> = sqlx::query_as(&format!(
+        "select {PLAN_COLUMNS} from plan where tenant_id = $1 order by issued_on desc, title"
+    ))
+    .bind(tenant.tenant_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut plans = Vec::new();
+    for row in &rows {
+        let plan = row.summary()?;
+        if plan_visible(scope, plan.visibility, plan.status) {
+            plans.push(plan);
+        }
+    }
+    Ok(TenantPlans {
+        tenant: tenant.summary(),
+        plans,
+    })
+}
+
+/// A plan the caller may read, with its tenant; 404 for a missing and for an invisible one.
+pub struct VisiblePlan {
+    pub tenant: TenantRecord,
+    pub plan: PlanSummary,
+    pub notes: Option<String>,
+    pub scope: TenantScope,
+}
+
+pub async fn visible_plan(
+    conn: &mut PgConnection,
+    tenant: TenantRecord,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<VisiblePlan> {
+    let scope = tenant_scope(caller, tenant.tenant_id, tenant.region_id);
+    let row: PlanRecord = sqlx::query_as(&format!(
+        "select {PLAN_COLUMNS} from plan where plan_id = $1 and tenant_id = $2"
+    ))
+    .bind(plan_id)
+    .bind(tenant.tenant_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(ApiError::NotFound("plan"))?;
+    let plan = row.summary()?;
+    if !plan_visible(scope, plan.visibility, plan.status) {
+        return Err(ApiError::NotFound("plan"));
+    }
+    Ok(VisiblePlan {
+        tenant,
+        plan,
+        notes: row.notes,
+        scope,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRecord {
+    indicator_id: Uuid,
+    code: String,
+    area: String,
+    name: String,
+    unit: String,
+    baseline_year: i32,
+    baseline_value: Option<Decimal>,
+    target_year: i32,
+    target_value: Decimal,
+    comparator: String,
+    catalog_key: Option<String>,
+    notes: Option<String>,
+    period_year: Option<i32>,
+    period_quarter: Option<i16>,
+    value: Option<Decimal>,
+}
+
+/// The plan's indicators in document order, each with its latest approved value and the
+/// progress and status the rules of PRODUCT.md §3 give it.
+pub async fn indicators(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<IndicatorRow>> {
+    let rows: Vec<IndicatorRecord> = sqlx::query_as(
+        "select i.indicator_id, i.code, a.name as area, i.name, i.unit, i.baseline_year, i.baseline_value,
+                i.target_year, i.target_value, i.comparator, i.catalog_key, i.notes,
+                r.period_year, r.period_quarter, r.value
+         from indicator i
+         join area a on a.area_id = i.area_id
+         left join lateral (
+             select period_year, period_quarter, value from indicator_report r
+             where r.indicator_id = i.indicator_id and r.state = 'approved'
+             order by period_year desc, coalesce(period_quarter, 4) desc, decided_at desc
+             limit 1
+         ) r on true
+         where i.plan_id = $1
+         order by a.position, i.position",
+    )
+    .bind(plan_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(indicator_row).collect()
+}
+
+fn indicator_row(r: IndicatorRecord) -> Result<IndicatorRow> {
+    let comparator: Comparator = word(&r.comparator)?;
+    let target = Target {
+        baseline_year: r.baseline_year,
+        baseline_value: r.baseline_value,
+        target_year: r.target_year,
+        target_value: r.target_value,
+        comparator,
+    };
+    let latest = match (r.period_year, r.value) {
+        (Some(year), Some(value)) => {
+            let quarter = r.period_quarter.and_then(|q| u8::try_from(q).ok());
+            let period = Period::new(year, quarter).map_err(|e| ApiError::Internal(e.into()))?;
+            Some(Latest { period, value })
+        }
+        _ => None,
+    };
+    let assessment = target.assess(latest.as_ref().map(|l| (l.period, l.value)));
+    Ok(IndicatorRow {
+        id: r.indicator_id,
+        code: r.code,
+        area: r.area,
+        name: r.name,
+        unit: r.unit,
+        baseline_year: r.baseline_year,
+        baseline_value: r.baseline_value,
+        target_year: r.target_year,
+        target_value: r.target_value,
+        comparator,
+        catalog_key: r.catalog_key,
+        notes: r.notes,
+        latest,
+        progress: assessment.and_then(|a| a.progress.to_f64()),
+        status: assessment.map_or(IndicatorStatus::NoData, |a| a.status),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRecord {
+    task_id: Uuid,
+    seq: i32,
+    area: String,
+    text: String,
+    due_year: Option<i32>,
+    ongoing: bool,
+    status: Option<String>,
+    percent: Option<Decimal>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AssignmentRecord {
+    task_id: Uuid,
+    role: String,
+    organisation_id: Uuid,
+    name: String,
+}
+
+/// The plan's tasks in document order, with their units by role, latest status, and whether
+/// they are overdue on `today` (the tenant's date).
+pub async fn tasks(
+    conn: &mut PgConnection,
+    plan_id: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<TaskRow>> {
+    let rows: Vec<TaskRecord> = sqlx::query_as(
+        "select t.task_id, t.seq, a.name as area, t.text, t.due_year, t.ongoing, u.status, u.percent
+         from task t
+         join area a on a.area_id = t.area_id
+         left join lateral (
+             select status, percent from task_update u
+             where u.task_id = t.task_id order by created_at desc limit 1
+         ) u on true
+         where t.plan_id = $1
+         order by a.position, t.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let assignments: Vec<AssignmentRecord> = sqlx::query_as(
+        "select ta.task_id, ta.role, o.organisation_id, o.name
+         from task_assignment ta
+         join task t on t.task_id = ta.task_id
+         join organisation o on o.organisation_id = ta.organisation_id
+         where t.plan_id = $1
+         order by ta.task_id, ta.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut units: HashMap<Uuid, [Vec<UnitRef>; 3]> = HashMap::new();
+    for a in assignments {
+        let slot = match word::<UnitRole>(&a.role)? {
+            UnitRole::Lead => 0,
+            UnitRole::Responsible => 1,
+            UnitRole::Cooperating => 2,
+        };
+        units.entry(a.task_id).or_default()[slot].push(UnitRef {
+            id: a.organisation_id,
+            name: a.name,
+        });
+    }
+
+    rows.into_iter()
+        .map(|r| {
+            let status = match &r.status {
+                Some(s) => word(s)?,
+                None => TaskStatus::NotStarted,
+            };
+            let deadline = match (r.due_year, r.ongoing) {
+                (_, true) => Deadline::Ongoing,
+                (Some(y), false) => Deadline::Year(y),
+                (None, false) => Deadline::Unstated,
+            };
+            let [lead_units, responsible_units, cooperating_units] =
+                units.remove(&r.task_id).unwrap_or_default();
+            Ok(TaskRow {
+                id: r.task_id,
+                seq: r.seq,
+                area: r.area,
+                text: r.text,
+                due_year: r.due_year,
+                ongoing: r.ongoing,
+                lead_units,
+                responsible_units,
+                cooperating_units,
+                status,
+                percent: r.percent,
+                overdue: is_overdue(deadline, status, today),
+            })
+        })
+        .collect()
+}
+
+async fn area_names(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("select name from area where plan_id = $1 order by position")
+            .bind(plan_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Everything the plan page shows, read in one transaction.
+pub async fn plan_detail(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    caller: &Caller,
+    slug: &str,
+    plan_id: Uuid,
+) -> Result<PlanDetail> {
+    let tenant = find_tenant(pool, slug).await?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let visible = visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    let today = clock.today_in(&visible.tenant.time_zone);
+    let areas = area_names(&mut tx, plan_id).await?;
+    let indicators = indicators(&mut tx, plan_id).await?;
+    let tasks = tasks(&mut tx, plan_id, today).await?;
+    tx.commit().await?;
+    Ok(PlanDetail {
+        tenant: visible.tenant.summary(),
+        plan: visible.plan,
+        notes: visible.notes,
+        areas,
+        indicators,
+        tasks,
+    })
+}

@@ -1,0 +1,100 @@
+//! Server functions: how the pages get their data. On the server they call the `PageData`
+//! implementation the backend put into context, as the caller the backend resolved from the
+//! request; in the browser they are HTTP calls to the same code.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+use shared::api::{PlanDetail, TenantPlans, TenantSummary};
+use shared::page_data::PageError;
+use uuid::Uuid;
+
+/// Server functions are served under this prefix, apart from the JSON API under /api/v1.
+pub const PREFIX: &str = "/sfn";
+
+/// What a page can be told when its data does not come.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoadError {
+    NotFound,
+    Invalid(String),
+    Internal,
+    /// The call itself failed (network, encoding).
+    Transport(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NotFound => f.write_str("not found"),
+            LoadError::Invalid(m) => write!(f, "invalid request: {m}"),
+            LoadError::Internal => f.write_str("internal error"),
+            LoadError::Transport(m) => write!(f, "request failed: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<PageError> for LoadError {
+    fn from(e: PageError) -> Self {
+        match e {
+            PageError::NotFound => LoadError::NotFound,
+            PageError::Invalid(m) => LoadError::Invalid(m),
+            PageError::Internal => LoadError::Internal,
+        }
+    }
+}
+
+impl FromServerFnError for LoadError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        LoadError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::LoadError;
+    use leptos::prelude::*;
+    use shared::page_data::{Caller, PageData};
+    use std::sync::Arc;
+
+    /// The backend's implementation of the page interface, shared by every request.
+    #[derive(Clone)]
+    pub struct PageDataContext(pub Arc<dyn PageData>);
+
+    pub fn page_data() -> Result<Arc<dyn PageData>, LoadError> {
+        use_context::<PageDataContext>()
+            .map(|c| c.0)
+            .ok_or(LoadError::Internal)
+    }
+
+    /// The caller the backend's middleware resolved and put into the request's extensions.
+    pub fn caller() -> Caller {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::PageDataContext;
+
+#[server(prefix = "/sfn", endpoint = "tenants")]
+pub async fn fetch_tenants() -> Result<Vec<TenantSummary>, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.tenants(&server::caller()).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "tenant_plans")]
+pub async fn fetch_tenant_plans(tenant: String) -> Result<TenantPlans, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.tenant_plans(&server::caller(), &tenant).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "plan_detail")]
+pub async fn fetch_plan_detail(tenant: String, plan: Uuid) -> Result<PlanDetail, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.plan_detail(&server::caller(), &tenant, plan).await?)
+}

@@ -1,0 +1,55 @@
+//! The interface between the pages and the server. The frontend's server functions call it;
+//! the backend implements it (with the same access rules as the JSON API) and hands it to the
+//! pages through Leptos context. The browser never links an implementation.
+
+use crate::api::{PlanDetail, TenantPlans, TenantSummary};
+use crate::model::Role;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who is asking. Resolved by the server from the request before any page or handler runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caller {
+    pub user_id: Option<Uuid>,
+    pub grants: Vec<Grant>,
+}
+
+/// One role held by a user, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub tenant_id: Option<Uuid>,
+    pub region_id: Option<Uuid>,
+    pub organisation_ids: Vec<Uuid>,
+}
+
+impl Caller {
+    pub fn anonymous() -> Self {
+        Caller::default()
+    }
+}
+
+/// Why a page's data could not be had. Deliberately coarse: what the browser may learn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PageError {
+    /// Missing, or not visible to this caller: the two are not told apart.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// Details are logged on the server, never sent.
+    #[error("internal error")]
+    Internal,
+}
+
+#[async_trait::async_trait]
+pub trait PageData: Send + Sync {
+    async fn tenants(&self, caller: &Caller) -> Result<Vec<TenantSummary>, PageError>;
+    async fn tenant_plans(&self, caller: &Caller, tenant: &str) -> Result<TenantPlans, PageError>;
+    async fn plan_detail(
+        &self,
+        caller: &Caller,
+        tenant: &str,
+        plan: Uuid,
+    ) -> Result<PlanDetail, PageError>;
+}

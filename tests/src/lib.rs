@@ -1,0 +1,112 @@
+//! What the black-box tests share: an application started in-process on a random port, with
+//! its own fresh database (made by `#[sqlx::test]`), connected as the application role exactly
+//! as in production, and the Qianjiang seed loaded.
+
+pub mod browser;
+pub mod document;
+
+use backend::app::{AppState, Application};
+use backend::clock::FixedClock;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The date the tests run at: mid-2024, inside the seed plan's period (2021–2025), so tasks
+/// due in 2022 or 2023 can be overdue and tasks due in 2025 cannot.
+pub const TODAY: &str = "2024-06-01T04:00:00Z";
+
+/// Password the test scripts give the application role (trust auth ignores it).
+pub const APP_ROLE_PASSWORD: &str = "planboard_app";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    /// The database's owner (superuser here): for setting up and inspecting behind the API.
+    pub admin: PgPool,
+    /// The application role's pool, as the server uses it.
+    pub app_pool: PgPool,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("body is not JSON");
+        (status, body)
+    }
+
+    /// The id of the seeded Qianjiang plan.
+    pub async fn seed_plan_id(&self) -> Uuid {
+        sqlx::query_scalar(
+            "select plan_id from plan p join tenant t using (tenant_id) where t.slug = 'qianjiang'",
+        )
+        .fetch_one(&self.admin)
+        .await
+        .expect("the seed plan is missing")
+    }
+}
+
+/// Where the built browser bundle is (`scripts/test.sh` builds it before the tests).
+pub fn site_root() -> PathBuf {
+    std::env::var("PLANBOARD_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
+}
+
+/// A pool on the same database as `admin`, logged in as the application role.
+pub async fn app_role_pool(admin: &PgPool) -> PgPool {
+    let options = (*admin.connect_options())
+        .clone()
+        .username("planboard_app")
+        .password(APP_ROLE_PASSWORD);
+    PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .expect("cannot connect as planboard_app")
+}
+
+/// Starts the application on a fresh, migrated database (`admin`), seeded with Qianjiang.
+pub async fn spawn_app(admin: PgPool) -> TestApp {
+    backend::seed::seed(&admin).await.expect("seeding failed");
+    spawn_unseeded(admin).await
+}
+
+pub async fn spawn_unseeded(admin: PgPool) -> TestApp {
+    let app_pool = app_role_pool(&admin).await;
+    backend::db::ensure_rls_applies(&app_pool)
+        .await
+        .expect("the app role must be subject to RLS");
+    let clock = Arc::new(FixedClock(TODAY.parse().expect("TODAY is a timestamp")));
+    let state = AppState::new(app_pool.clone(), clock, site_root(), false);
+    let app = Application::build(state, "127.0.0.1:0".parse().expect("an address"))
+        .await
+        .expect("the server cannot bind");
+    let addr = app.local_addr().expect("bound address");
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("an HTTP client");
+    TestApp {
+        addr,
+        client,
+        admin,
+        app_pool,
+    }
+}

@@ -1,0 +1,8 @@
+//! The HTTP API and the server-rendered pages against a real PostgreSQL, one fresh database
+//! per test. One binary for all of them (each test binary costs link time).
+
+mod isolation;
+mod pages;
+mod read_api;
+mod schema;
+mod seed_fidelity;
