@@ -38,13 +38,13 @@ fn cells(section: &str) -> Vec<String> {
     for line in section.lines() {
         if let Some(rest) = line.strip_prefix('\t') {
             out.push(rest.trim().to_owned());
-        } else if let Some(last) = out.last_mut() {
-            if !line.trim().is_empty() {
-                if !last.is_empty() {
-                    last.push('\n');
-                }
-                last.push_str(line.trim());
+        } else if let Some(last) = out.last_mut()
+            && !line.trim().is_empty()
+        {
+            if !last.is_empty() {
+                last.push('\n');
             }
+            last.push_str(line.trim());
         }
     }
     out

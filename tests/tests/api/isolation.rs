@@ -121,6 +121,7 @@ async fn the_server_refuses_a_role_that_bypasses_row_level_security(pool: PgPool
     );
     let app_pool = app_role_pool(&pool).await;
     db::ensure_rls_applies(&app_pool).await.unwrap();
+    app_pool.close().await;
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit tests, the API against a real PostgreSQL (a
+# fresh database per test), and the pages in a real headless Chromium. Starts PostgreSQL and
+# Redis and installs Chromium when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_postgres
+ensure_redis
+ensure_wasm_toolchain
+ensure_browser
+ensure_app_role
+
+log "checking formatting"
+cargo fmt --all --check
+log "linting"
+cargo clippy -q --workspace --all-targets -- -D warnings
+build_site dev
+
+# #[sqlx::test] creates (and drops) one database per test from this connection.
+export DATABASE_URL=$PG_ADMIN_BASE/postgres
+export PLANBOARD_SITE_ROOT=$PWD/target/site
+log "running the tests"
+cargo test --workspace
