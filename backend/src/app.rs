@@ -4,6 +4,7 @@
 use crate::clock::Clock;
 use crate::http;
 use crate::page_data::BackendPageData;
+use crate::session::SessionPolicy;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use shared::page_data::PageData;
@@ -20,6 +21,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub page_data: Arc<dyn PageData>,
     pub redis_configured: bool,
+    pub session_policy: SessionPolicy,
+    /// `scheme://host[:port]` users reach the site at, when it is known (behind a proxy).
+    pub public_origin: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -29,28 +33,29 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    pub fn new(
-        pool: PgPool,
-        clock: Arc<dyn Clock>,
-        site_root: PathBuf,
-        redis_configured: bool,
-    ) -> Self {
+    pub fn new(pool: PgPool, clock: Arc<dyn Clock>, site_root: PathBuf, redis_configured: bool) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("frontend")
             .site_root(site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        let page_data = Arc::new(BackendPageData {
-            pool: pool.clone(),
-            clock: clock.clone(),
-        });
+        let page_data = Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone() });
         AppState {
             pool,
             clock,
             leptos_options,
             page_data,
             redis_configured,
+            session_policy: SessionPolicy::default(),
+            public_origin: None,
         }
+    }
+
+    /// Applies the settings of `config` that shape request handling.
+    pub fn configured(mut self, config: &crate::config::Config) -> Self {
+        self.session_policy = config.session_policy;
+        self.public_origin = config.public_origin.clone();
+        self
     }
 }
 
@@ -61,13 +66,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-        Ok(Application {
-            listener,
-            router: http::router(state),
-        })
+        let listener = TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        Ok(Application { listener, router: http::router(state) })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -75,9 +75,9 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // The peer address feeds login throttling per client address.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
     }
 }
 

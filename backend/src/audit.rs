@@ -19,13 +19,7 @@ pub struct Event<'a> {
 }
 
 impl<'a> Event<'a> {
-    pub fn created(
-        tenant_id: Option<Uuid>,
-        actor: Option<Uuid>,
-        entity: &'a str,
-        id: Uuid,
-        after: Value,
-    ) -> Self {
+    pub fn created(tenant_id: Option<Uuid>, actor: Option<Uuid>, entity: &'a str, id: Uuid, after: Value) -> Self {
         Event {
             tenant_id,
             actor,

@@ -3,16 +3,15 @@
 use crate::app::{AppState, Application};
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::{db, seed, telemetry};
+use crate::users::{self, NewGrant};
+use crate::{db, password, seed, telemetry};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use shared::model::Role;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(
-    name = "backend",
-    about = "Planboard: development plans tracked across districts"
-)]
+#[command(name = "backend", about = "Planboard: development plans tracked across districts")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -26,6 +25,31 @@ pub enum Command {
     Migrate,
     /// Load the shipped tenants (Qianjiang District) and their plans; running it again changes nothing.
     Seed,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user (or set an existing user's password) and grant a role. The password is
+    /// read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// platform_admin, supervisor, tenant_admin, reporter or viewer.
+        #[arg(long)]
+        role: Role,
+        /// The tenant (slug) of a tenant_admin, reporter or viewer.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The region (slug) of a supervisor.
+        #[arg(long)]
+        region: Option<String>,
+        /// An organisation of a reporter, by name as written in the plan; repeat for several.
+        #[arg(long = "org")]
+        orgs: Vec<String>,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -35,11 +59,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
-            db::MIGRATOR
-                .run(&pool)
-                .await
-                .context("applying migrations")?;
+            db::MIGRATOR.run(&pool).await.context("applying migrations")?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, role, tenant, region, orgs }) => {
+            let pool = db::connect(config.database_admin_url.expose(), 2).await?;
+            let password = read_password()?;
+            let hash = password::hash(password).await?;
+            let grant = NewGrant { role, tenant, region, organisations: orgs };
+            let mut tx = pool.begin().await?;
+            let user_id = users::add_user(&mut tx, None, &email, &hash, &grant).await?;
+            tx.commit().await?;
+            println!("user {email} ({user_id}) holds {}", role.as_str());
             Ok(())
         }
         Command::Seed => {
@@ -54,15 +86,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The first line of standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    password::check_strength(&password)?;
+    Ok(password)
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = db::connect(config.database_url.expose(), 16).await?;
     db::ensure_rls_applies(&pool).await?;
-    let state = AppState::new(
-        pool,
-        Arc::new(SystemClock),
-        config.site_root.clone(),
-        config.redis_url.is_some(),
-    );
+    let state = AppState::new(pool, Arc::new(SystemClock), config.site_root.clone(), config.redis_url.is_some())
+        .configured(&config);
     let app = Application::build(state, config.addr).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, "listening");

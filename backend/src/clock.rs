@@ -24,12 +24,25 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock stopped at one instant, for tests.
-pub struct FixedClock(pub DateTime<Utc>);
+/// A clock that stands still until a test moves it.
+pub struct FixedClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    pub fn at(instant: DateTime<Utc>) -> Self {
+        FixedClock(std::sync::Mutex::new(instant))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Ok(mut now) = self.0.lock() {
+            *now += by;
+        }
+    }
+}
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0
+        // A poisoned lock still holds a valid instant.
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -40,7 +53,7 @@ mod tests {
     #[test]
     fn today_is_taken_in_the_tenant_time_zone() {
         // 2025-12-31 17:00 UTC is already 2026-01-01 in Shanghai.
-        let clock = FixedClock("2025-12-31T17:00:00Z".parse().unwrap());
+        let clock = FixedClock::at("2025-12-31T17:00:00Z".parse().unwrap());
         assert_eq!(clock.today_in("Asia/Shanghai").to_string(), "2026-01-01");
         assert_eq!(clock.today_in("UTC").to_string(), "2025-12-31");
     }

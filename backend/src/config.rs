@@ -1,6 +1,7 @@
 //! Configuration from the environment (PRODUCT.md §7). Secrets (the database URLs may carry
 //! passwords) are wrapped so they never reach a log line.
 
+use crate::session::SessionPolicy;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +35,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Where the built browser bundle lives (`pkg/frontend.js`, `pkg/frontend_bg.wasm`).
     pub site_root: PathBuf,
+    /// The origin users reach the site at (`PLANBOARD_PUBLIC_URL`); https makes cookies Secure.
+    pub public_origin: Option<String>,
+    pub session_policy: SessionPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,27 +58,53 @@ impl Config {
     /// Reads settings through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let database_url = lookup("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
-        let database_admin_url =
-            lookup("DATABASE_ADMIN_URL").unwrap_or_else(|| database_url.clone());
+        let database_admin_url = lookup("DATABASE_ADMIN_URL").unwrap_or_else(|| database_url.clone());
         let addr_text = lookup("PLANBOARD_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-        let addr =
-            addr_text
-                .parse()
-                .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
-                    name: "PLANBOARD_ADDR",
-                    reason: format!("{addr_text:?}: {e}"),
-                })?;
-        let site_root = PathBuf::from(
-            lookup("PLANBOARD_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
-        );
+        let addr = addr_text.parse().map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+            name: "PLANBOARD_ADDR",
+            reason: format!("{addr_text:?}: {e}"),
+        })?;
+        let site_root = PathBuf::from(lookup("PLANBOARD_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
+        let public_origin = match lookup("PLANBOARD_PUBLIC_URL") {
+            Some(url) => Some(origin_of(&url).ok_or(ConfigError::Invalid {
+                name: "PLANBOARD_PUBLIC_URL",
+                reason: format!("{url:?} is not an http(s) URL"),
+            })?),
+            None => None,
+        };
+        let defaults = SessionPolicy::default();
+        let minutes = |name: &'static str, default: chrono::Duration| -> Result<chrono::Duration, ConfigError> {
+            match lookup(name) {
+                None => Ok(default),
+                Some(v) => {
+                    v.parse::<u32>().ok().filter(|m| *m > 0).map(|m| chrono::Duration::minutes(m.into())).ok_or(
+                        ConfigError::Invalid { name, reason: format!("{v:?} is not a positive number of minutes") },
+                    )
+                }
+            }
+        };
+        let session_policy = SessionPolicy {
+            idle: minutes("PLANBOARD_SESSION_IDLE_MINUTES", defaults.idle)?,
+            absolute: minutes("PLANBOARD_SESSION_MAX_MINUTES", defaults.absolute)?,
+            secure: public_origin.as_deref().is_some_and(|o| o.starts_with("https://")),
+        };
         Ok(Config {
             database_url: Secret::new(database_url),
             database_admin_url: Secret::new(database_admin_url),
             redis_url: lookup("REDIS_URL").map(Secret::new),
             addr,
             site_root,
+            public_origin,
+            session_policy,
         })
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+    matches!(scheme, "http" | "https").then(|| format!("{scheme}://{host}"))
 }
 
 #[cfg(test)]
@@ -83,10 +113,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -100,15 +127,18 @@ mod tests {
 
     #[test]
     fn errors_name_the_setting() {
-        assert_eq!(
-            config(&[]).unwrap_err().to_string(),
-            "DATABASE_URL is not set"
-        );
+        assert_eq!(config(&[]).unwrap_err().to_string(), "DATABASE_URL is not set");
         let err = config(&[("DATABASE_URL", "x"), ("PLANBOARD_ADDR", "nowhere")]).unwrap_err();
-        assert!(
-            err.to_string().starts_with("PLANBOARD_ADDR is invalid"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("PLANBOARD_ADDR is invalid"), "{err}");
+    }
+
+    #[test]
+    fn the_public_url_gives_the_origin_and_secure_cookies() {
+        let c = config(&[("DATABASE_URL", "x"), ("PLANBOARD_PUBLIC_URL", "https://plan.example.cn/app/")]).unwrap();
+        assert_eq!(c.public_origin.as_deref(), Some("https://plan.example.cn"));
+        assert!(c.session_policy.secure);
+        assert!(config(&[("DATABASE_URL", "x"), ("PLANBOARD_PUBLIC_URL", "plan.example.cn")]).is_err());
+        assert!(config(&[("DATABASE_URL", "x"), ("PLANBOARD_SESSION_IDLE_MINUTES", "0")]).is_err());
     }
 
     #[test]

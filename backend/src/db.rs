@@ -14,8 +14,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 pub const APP_ROLE: &str = "planboard_app";
 
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
-    let options =
-        PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
+    let options = PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
@@ -46,19 +45,9 @@ pub async fn ensure_rls_applies(pool: &PgPool) -> anyhow::Result<()> {
 
 /// Begins a transaction that may see and write the rows of `tenants` only. The setting is
 /// local to the transaction, so it never leaks to the next user of the pooled connection.
-pub async fn tenant_tx(
-    pool: &PgPool,
-    tenants: &[Uuid],
-) -> sqlx::Result<Transaction<'static, Postgres>> {
+pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    let ids = tenants
-        .iter()
-        .map(Uuid::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    sqlx::query("select set_config('app.tenant_ids', $1, true)")
-        .bind(ids)
-        .execute(&mut *tx)
-        .await?;
+    let ids = tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
+    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(ids).execute(&mut *tx).await?;
     Ok(tx)
 }

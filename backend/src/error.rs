@@ -15,6 +15,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("not signed in")]
     Unauthorized,
+    /// One message for an unknown account and a wrong password.
+    #[error("wrong email or password")]
+    BadCredentials,
     #[error("not allowed")]
     Forbidden,
     /// Missing, or not visible to the caller: deliberately the same answer.
@@ -22,6 +25,11 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many attempts; try again in {0} s")]
+    TooManyRequests(u64),
     #[error("{0}")]
     Unprocessable(String),
     #[error(transparent)]
@@ -34,10 +42,12 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -46,10 +56,12 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",
-            ApiError::Unauthorized => "unauthorized",
+            ApiError::Unauthorized | ApiError::BadCredentials => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::TooManyRequests(_) => "too_many_requests",
+            ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::Database(_) | ApiError::Internal(_) => "internal",
         }
@@ -69,25 +81,23 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code().to_owned(),
-                message,
-            },
-        };
-        (self.status(), Json(body)).into_response()
+        let body = ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message } };
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::TooManyRequests(seconds) = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         match e {
-            ApiError::NotFound(_) | ApiError::Forbidden | ApiError::Unauthorized => {
+            ApiError::NotFound(_) | ApiError::Forbidden | ApiError::Unauthorized | ApiError::BadCredentials => {
                 PageError::NotFound
             }
-            ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unprocessable(m) => {
-                PageError::Invalid(m)
-            }
+            ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unprocessable(m) => PageError::Invalid(m),
+            e @ (ApiError::TooManyRequests(_) | ApiError::PayloadTooLarge) => PageError::Invalid(e.to_string()),
             ApiError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 PageError::Internal
@@ -102,8 +112,7 @@ impl From<ApiError> for PageError {
 
 /// Parses an id from a path; a malformed one is the client's mistake (400), not a missing row.
 pub fn parse_id(what: &'static str, text: &str) -> Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(text)
-        .map_err(|_| ApiError::BadRequest(format!("{what} id {text:?} is not a valid id")))
+    uuid::Uuid::parse_str(text).map_err(|_| ApiError::BadRequest(format!("{what} id {text:?} is not a valid id")))
 }
 
 #[cfg(test)]
@@ -118,12 +127,10 @@ mod tests {
             (ApiError::Forbidden, 403, "forbidden"),
             (ApiError::NotFound("plan"), 404, "not_found"),
             (ApiError::Conflict("x".into()), 409, "conflict"),
+            (ApiError::TooManyRequests(3), 429, "too_many_requests"),
+            (ApiError::PayloadTooLarge, 413, "payload_too_large"),
             (ApiError::Unprocessable("x".into()), 422, "unprocessable"),
-            (
-                ApiError::Internal(anyhow::anyhow!("secret detail")),
-                500,
-                "internal",
-            ),
+            (ApiError::Internal(anyhow::anyhow!("secret detail")), 500, "internal"),
         ];
         for (error, status, code) in cases {
             assert_eq!(error.status().as_u16(), status);
@@ -134,9 +141,6 @@ mod tests {
     #[test]
     fn pages_learn_no_more_than_not_found_for_refusals() {
         assert_eq!(PageError::from(ApiError::Forbidden), PageError::NotFound);
-        assert_eq!(
-            PageError::from(ApiError::Internal(anyhow::anyhow!("db down"))),
-            PageError::Internal
-        );
+        assert_eq!(PageError::from(ApiError::Internal(anyhow::anyhow!("db down"))), PageError::Internal);
     }
 }

@@ -24,12 +24,7 @@ impl PageData for BackendPageData {
         Ok(read::tenant_plans(&self.pool, caller, tenant).await?)
     }
 
-    async fn plan_detail(
-        &self,
-        caller: &Caller,
-        tenant: &str,
-        plan: Uuid,
-    ) -> Result<PlanDetail, PageError> {
+    async fn plan_detail(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<PlanDetail, PageError> {
         Ok(read::plan_detail(&self.pool, self.clock.as_ref(), caller, tenant, plan).await?)
     }
 }

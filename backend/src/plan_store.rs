@@ -33,11 +33,7 @@ pub enum StoreError {
 }
 
 fn describe(problems: &[DocumentProblem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("{}: {}", p.path, p.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect::<Vec<_>>().join("; ")
 }
 
 /// Stores `doc` as a plan of `tenant_id`. The transaction must already carry the tenant's
@@ -52,14 +48,13 @@ pub async fn store_plan(
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }
-    let existing: Option<Uuid> = sqlx::query_scalar(
-        "select plan_id from plan where tenant_id = $1 and title = $2 and issued_on = $3",
-    )
-    .bind(tenant_id)
-    .bind(&doc.title)
-    .bind(doc.issued_on)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("select plan_id from plan where tenant_id = $1 and title = $2 and issued_on = $3")
+            .bind(tenant_id)
+            .bind(&doc.title)
+            .bind(doc.issued_on)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some(plan_id) = existing {
         return Ok(Stored::AlreadyPresent(plan_id));
     }
@@ -96,8 +91,7 @@ pub async fn store_plan(
     .bind(&area_names)
     .fetch_all(&mut *conn)
     .await?;
-    let area_ids: HashMap<String, Uuid> =
-        area_rows.into_iter().map(|(id, name)| (name, id)).collect();
+    let area_ids: HashMap<String, Uuid> = area_rows.into_iter().map(|(id, name)| (name, id)).collect();
     let area_of = |name: &str| area_ids.get(name).copied().unwrap_or_default();
 
     let ind = &doc.indicators;
@@ -149,24 +143,14 @@ pub async fn store_plan(
             })
             .collect::<Vec<_>>(),
     )
-    .bind(
-        tasks
-            .iter()
-            .map(|t| t.due == Some(Due::Ongoing))
-            .collect::<Vec<_>>(),
-    )
+    .bind(tasks.iter().map(|t| t.due == Some(Due::Ongoing)).collect::<Vec<_>>())
     .fetch_all(&mut *conn)
     .await?;
-    let task_by_position: HashMap<i64, Uuid> =
-        task_ids.into_iter().map(|(id, pos)| (pos, id)).collect();
+    let task_by_position: HashMap<i64, Uuid> = task_ids.into_iter().map(|(id, pos)| (pos, id)).collect();
 
-    let (mut a_task, mut a_org, mut a_role, mut a_pos) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut a_task, mut a_org, mut a_role, mut a_pos) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (index, task) in tasks.iter().enumerate() {
-        let task_id = task_by_position
-            .get(&(index as i64 + 1))
-            .copied()
-            .unwrap_or_default();
+        let task_id = task_by_position.get(&(index as i64 + 1)).copied().unwrap_or_default();
         for (n, (role, name)) in task.assignments().enumerate() {
             a_task.push(task_id);
             a_org.push(org_ids.get(name).copied().unwrap_or_default());
@@ -195,11 +179,7 @@ pub async fn store_plan(
         "tasks": doc.tasks.len(),
         "organisations": org_ids.len(),
     });
-    audit::append(
-        conn,
-        Event::created(Some(tenant_id), actor, "plan", plan_id, after),
-    )
-    .await?;
+    audit::append(conn, Event::created(Some(tenant_id), actor, "plan", plan_id, after)).await?;
     Ok(Stored::Created(plan_id))
 }
 
@@ -214,12 +194,11 @@ async fn ensure_organisations(
         .bind(names)
         .execute(&mut *conn)
         .await?;
-    let rows: Vec<(String, Uuid)> = sqlx::query_as(
-        "select name, organisation_id from organisation where tenant_id = $1 and name = any($2)",
-    )
-    .bind(tenant_id)
-    .bind(names)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String, Uuid)> =
+        sqlx::query_as("select name, organisation_id from organisation where tenant_id = $1 and name = any($2)")
+            .bind(tenant_id)
+            .bind(names)
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows.into_iter().collect())
 }

@@ -2,16 +2,14 @@
 //! tasks with their units, status and overdue flag. Shared by the JSON API and the pages, so
 //! both show the same numbers under the same access rules.
 
-use crate::access::{TenantScope, plan_visible, tenant_scope};
+use crate::access::{TenantRef, TenantScope, plan_visible, tenant_scope};
 use crate::clock::Clock;
 use crate::db;
 use crate::error::{ApiError, Result};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use shared::api::{
-    IndicatorRow, Latest, PlanDetail, PlanSummary, TaskRow, TenantPlans, TenantSummary, UnitRef,
-};
+use shared::api::{IndicatorRow, Latest, PlanDetail, PlanSummary, TaskRow, TenantPlans, TenantSummary, UnitRef};
 use shared::model::{Comparator, IndicatorStatus, TaskStatus, UnitRole};
 use shared::page_data::Caller;
 use shared::period::Period;
@@ -34,6 +32,10 @@ pub struct TenantRecord {
 }
 
 impl TenantRecord {
+    pub fn reference(&self) -> TenantRef {
+        TenantRef { tenant_id: self.tenant_id, region_id: self.region_id }
+    }
+
     pub fn summary(&self) -> TenantSummary {
         TenantSummary {
             slug: self.slug.clone(),
@@ -45,17 +47,15 @@ impl TenantRecord {
     }
 }
 
-const TENANT_COLUMNS: &str = "t.tenant_id, t.region_id, t.slug, t.name, t.name_en, r.slug as region_slug, t.time_zone, t.is_demo
+const TENANT_COLUMNS: &str =
+    "t.tenant_id, t.region_id, t.slug, t.name, t.name_en, r.slug as region_slug, t.time_zone, t.is_demo
      from tenant t join region r using (region_id)";
 
 /// Every tenant. District names and regions are public knowledge; what each reader sees
 /// inside a tenant is decided per plan.
 pub async fn tenants(pool: &PgPool) -> Result<Vec<TenantSummary>> {
-    let rows: Vec<TenantRecord> = sqlx::query_as(&format!(
-        "select {TENANT_COLUMNS} order by t.is_demo, r.slug, t.slug"
-    ))
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<TenantRecord> =
+        sqlx::query_as(&format!("select {TENANT_COLUMNS} order by t.is_demo, r.slug, t.slug")).fetch_all(pool).await?;
     Ok(rows.iter().map(TenantRecord::summary).collect())
 }
 
@@ -99,22 +99,21 @@ impl PlanRecord {
 
 /// A stored vocabulary word; the check constraints make a bad one a bug, hence a 500.
 fn word<T: FromStr<Err = shared::model::UnknownWord>>(text: &str) -> Result<T> {
-    text.parse()
-        .map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))
+    text.parse().map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))
 }
 
-const PLAN_COLUMNS: &str = "plan_id, title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes";
+const PLAN_COLUMNS: &str =
+    "plan_id, title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes";
 
 pub async fn tenant_plans(pool: &PgPool, caller: &Caller, slug: &str) -> Result<TenantPlans> {
     let tenant = find_tenant(pool, slug).await?;
-    let scope = tenant_scope(caller, tenant.tenant_id, tenant.region_id);
+    let scope = tenant_scope(caller, tenant.reference());
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    let rows: Vec<PlanRecord> = sqlx::query_as(&format!(
-        "select {PLAN_COLUMNS} from plan where tenant_id = $1 order by issued_on desc, title"
-    ))
-    .bind(tenant.tenant_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<PlanRecord> =
+        sqlx::query_as(&format!("select {PLAN_COLUMNS} from plan where tenant_id = $1 order by issued_on desc, title"))
+            .bind(tenant.tenant_id)
+            .fetch_all(&mut *tx)
+            .await?;
     tx.commit().await?;
     let mut plans = Vec::new();
     for row in &rows {
@@ -123,10 +122,7 @@ pub async fn tenant_plans(pool: &PgPool, caller: &Caller, slug: &str) -> Result<
             plans.push(plan);
         }
     }
-    Ok(TenantPlans {
-        tenant: tenant.summary(),
-        plans,
-    })
+    Ok(TenantPlans { tenant: tenant.summary(), plans })
 }
 
 /// A plan the caller may read, with its tenant; 404 for a missing and for an invisible one.
@@ -143,25 +139,19 @@ pub async fn visible_plan(
     caller: &Caller,
     plan_id: Uuid,
 ) -> Result<VisiblePlan> {
-    let scope = tenant_scope(caller, tenant.tenant_id, tenant.region_id);
-    let row: PlanRecord = sqlx::query_as(&format!(
-        "select {PLAN_COLUMNS} from plan where plan_id = $1 and tenant_id = $2"
-    ))
-    .bind(plan_id)
-    .bind(tenant.tenant_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(ApiError::NotFound("plan"))?;
+    let scope = tenant_scope(caller, tenant.reference());
+    let row: PlanRecord =
+        sqlx::query_as(&format!("select {PLAN_COLUMNS} from plan where plan_id = $1 and tenant_id = $2"))
+            .bind(plan_id)
+            .bind(tenant.tenant_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(ApiError::NotFound("plan"))?;
     let plan = row.summary()?;
     if !plan_visible(scope, plan.visibility, plan.status) {
         return Err(ApiError::NotFound("plan"));
     }
-    Ok(VisiblePlan {
-        tenant,
-        plan,
-        notes: row.notes,
-        scope,
-    })
+    Ok(VisiblePlan { tenant, plan, notes: row.notes, scope })
 }
 
 #[derive(sqlx::FromRow)]
@@ -266,11 +256,7 @@ struct AssignmentRecord {
 
 /// The plan's tasks in document order, with their units by role, latest status, and whether
 /// they are overdue on `today` (the tenant's date).
-pub async fn tasks(
-    conn: &mut PgConnection,
-    plan_id: Uuid,
-    today: NaiveDate,
-) -> Result<Vec<TaskRow>> {
+pub async fn tasks(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<TaskRow>> {
     let rows: Vec<TaskRecord> = sqlx::query_as(
         "select t.task_id, t.seq, a.name as area, t.text, t.due_year, t.ongoing, u.status, u.percent
          from task t
@@ -304,10 +290,7 @@ pub async fn tasks(
             UnitRole::Responsible => 1,
             UnitRole::Cooperating => 2,
         };
-        units.entry(a.task_id).or_default()[slot].push(UnitRef {
-            id: a.organisation_id,
-            name: a.name,
-        });
+        units.entry(a.task_id).or_default()[slot].push(UnitRef { id: a.organisation_id, name: a.name });
     }
 
     rows.into_iter()
@@ -321,8 +304,7 @@ pub async fn tasks(
                 (Some(y), false) => Deadline::Year(y),
                 (None, false) => Deadline::Unstated,
             };
-            let [lead_units, responsible_units, cooperating_units] =
-                units.remove(&r.task_id).unwrap_or_default();
+            let [lead_units, responsible_units, cooperating_units] = units.remove(&r.task_id).unwrap_or_default();
             Ok(TaskRow {
                 id: r.task_id,
                 seq: r.seq,
@@ -342,12 +324,10 @@ pub async fn tasks(
 }
 
 async fn area_names(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<String>> {
-    Ok(
-        sqlx::query_scalar("select name from area where plan_id = $1 order by position")
-            .bind(plan_id)
-            .fetch_all(conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar("select name from area where plan_id = $1 order by position")
+        .bind(plan_id)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Everything the plan page shows, read in one transaction.

@@ -20,57 +20,38 @@ pub struct SeedReport {
 }
 
 pub fn parse_bundle(name: &str, text: &str) -> anyhow::Result<TenantBundle> {
-    serde_json::from_str(text)
-        .with_context(|| format!("seed file {name} is not a valid tenant bundle"))
+    serde_json::from_str(text).with_context(|| format!("seed file {name} is not a valid tenant bundle"))
 }
 
 pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedReport> {
     let mut report = SeedReport::default();
     for (name, text) in BUNDLES {
         let bundle = parse_bundle(name, text)?;
-        load_bundle(pool, &bundle, &mut report)
-            .await
-            .with_context(|| format!("seeding {name}"))?;
+        load_bundle(pool, &bundle, &mut report).await.with_context(|| format!("seeding {name}"))?;
     }
     Ok(report)
 }
 
 /// Creates the bundle's region and tenant if missing, then stores each plan, in one
 /// transaction.
-pub async fn load_bundle(
-    pool: &PgPool,
-    bundle: &TenantBundle,
-    report: &mut SeedReport,
-) -> anyhow::Result<()> {
+pub async fn load_bundle(pool: &PgPool, bundle: &TenantBundle, report: &mut SeedReport) -> anyhow::Result<()> {
     bundle
         .tenant
         .time_zone
         .parse::<chrono_tz::Tz>()
-        .map_err(|_| {
-            anyhow::anyhow!(
-                "tenant time zone {:?} is not an IANA zone",
-                bundle.tenant.time_zone
-            )
-        })?;
+        .map_err(|_| anyhow::anyhow!("tenant time zone {:?} is not an IANA zone", bundle.tenant.time_zone))?;
     let mut tx = pool.begin().await?;
     let region_id = ensure_region(&mut tx, bundle, report).await?;
     let tenant_id = ensure_tenant(&mut tx, bundle, region_id, report).await?;
-    sqlx::query("select set_config('app.tenant_ids', $1, true)")
-        .bind(tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(tenant_id.to_string()).execute(&mut *tx).await?;
     for plan in &bundle.plans {
         match plan_store::store_plan(&mut tx, tenant_id, None, plan).await {
             Ok(Stored::Created(id)) => {
                 report.created += 1;
-                report
-                    .lines
-                    .push(format!("plan {:?} created ({id})", plan.title));
+                report.lines.push(format!("plan {:?} created ({id})", plan.title));
             }
             Ok(Stored::AlreadyPresent(id)) => {
-                report
-                    .lines
-                    .push(format!("plan {:?} already present ({id})", plan.title));
+                report.lines.push(format!("plan {:?} already present ({id})", plan.title));
             }
             Err(e @ StoreError::Invalid(_)) => return Err(e.into()),
             Err(StoreError::Database(e)) => return Err(e.into()),
@@ -101,12 +82,7 @@ async fn ensure_region(
         audit::append(conn, Event::created(None, None, "region", id, after)).await?;
         return Ok(id);
     }
-    Ok(
-        sqlx::query_scalar("select region_id from region where slug = $1")
-            .bind(&r.slug)
-            .fetch_one(conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar("select region_id from region where slug = $1").bind(&r.slug).fetch_one(conn).await?)
 }
 
 async fn ensure_tenant(
@@ -131,18 +107,12 @@ async fn ensure_tenant(
         report.created += 1;
         report.lines.push(format!("tenant {} created", t.slug));
         let after = json!({"slug": t.slug, "name": t.name, "name_en": t.name_en, "region": bundle.region.slug});
-        sqlx::query("select set_config('app.tenant_ids', $1, true)")
-            .bind(id.to_string())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(id.to_string()).execute(&mut *conn).await?;
         audit::append(conn, Event::created(Some(id), None, "tenant", id, after)).await?;
         return Ok(id);
     }
     let (id, region): (Uuid, Uuid) =
-        sqlx::query_as("select tenant_id, region_id from tenant where slug = $1")
-            .bind(&t.slug)
-            .fetch_one(conn)
-            .await?;
+        sqlx::query_as("select tenant_id, region_id from tenant where slug = $1").bind(&t.slug).fetch_one(conn).await?;
     if region != region_id {
         anyhow::bail!("tenant {} already exists in another region", t.slug);
     }

@@ -65,9 +65,7 @@ mod server {
     pub struct PageDataContext(pub Arc<dyn PageData>);
 
     pub fn page_data() -> Result<Arc<dyn PageData>, LoadError> {
-        use_context::<PageDataContext>()
-            .map(|c| c.0)
-            .ok_or(LoadError::Internal)
+        use_context::<PageDataContext>().map(|c| c.0).ok_or(LoadError::Internal)
     }
 
     /// The caller the backend's middleware resolved and put into the request's extensions.

@@ -17,18 +17,11 @@ pub fn percent(share: f64) -> String {
 pub fn date(d: NaiveDate, locale: Locale) -> String {
     match locale {
         Locale::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Locale::En => format!(
-            "{} {} {}",
-            d.day(),
-            MONTHS[d.month0() as usize % 12],
-            d.year()
-        ),
+        Locale::En => format!("{} {} {}", d.day(), MONTHS[d.month0() as usize % 12], d.year()),
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 #[cfg(test)]
 mod tests {

@@ -46,10 +46,5 @@ pub enum PageError {
 pub trait PageData: Send + Sync {
     async fn tenants(&self, caller: &Caller) -> Result<Vec<TenantSummary>, PageError>;
     async fn tenant_plans(&self, caller: &Caller, tenant: &str) -> Result<TenantPlans, PageError>;
-    async fn plan_detail(
-        &self,
-        caller: &Caller,
-        tenant: &str,
-        plan: Uuid,
-    ) -> Result<PlanDetail, PageError>;
+    async fn plan_detail(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<PlanDetail, PageError>;
 }

@@ -111,9 +111,7 @@ mod tests {
 
     #[test]
     fn malformed_periods_are_refused() {
-        for text in [
-            "", "23", "2023Q5", "2023Q0", "2023-1", "abcd", "20231", "2023Q",
-        ] {
+        for text in ["", "23", "2023Q5", "2023Q0", "2023-1", "abcd", "20231", "2023Q"] {
             assert!(text.parse::<Period>().is_err(), "{text} should be refused");
         }
     }

@@ -188,26 +188,14 @@ impl PlanDocument {
         if let Some(notes) = &self.notes {
             out.text("notes", notes);
         }
-        if self
-            .source_text
-            .as_ref()
-            .is_some_and(|s| s.chars().count() > MAX_SOURCE_CHARS)
-        {
-            out.add(
-                "source_text",
-                format!("is longer than {MAX_SOURCE_CHARS} characters"),
-            );
+        if self.source_text.as_ref().is_some_and(|s| s.chars().count() > MAX_SOURCE_CHARS) {
+            out.add("source_text", format!("is longer than {MAX_SOURCE_CHARS} characters"));
         }
-        for (list, len) in [
-            ("areas", self.areas.len()),
-            ("indicators", self.indicators.len()),
-            ("tasks", self.tasks.len()),
-        ] {
+        for (list, len) in
+            [("areas", self.areas.len()), ("indicators", self.indicators.len()), ("tasks", self.tasks.len())]
+        {
             if len > MAX_ITEMS {
-                out.add(
-                    list,
-                    format!("has {len} entries; at most {MAX_ITEMS} are accepted"),
-                );
+                out.add(list, format!("has {len} entries; at most {MAX_ITEMS} are accepted"));
             }
         }
 
@@ -228,10 +216,7 @@ impl PlanDocument {
             out.name(&at("name"), &ind.name);
             out.name(&at("unit"), &ind.unit);
             if !codes.insert(ind.code.as_str()) {
-                out.add(
-                    &at("code"),
-                    format!("code {:?} is used by another indicator", ind.code),
-                );
+                out.add(&at("code"), format!("code {:?} is used by another indicator", ind.code));
             }
             out.year(&at("baseline_year"), ind.baseline_year);
             out.year(&at("target_year"), ind.target_year);
@@ -254,28 +239,20 @@ impl PlanDocument {
                 out.add(&at("seq"), "must be 1 or more".to_owned());
             }
             if !seqs.insert((task.area.as_str(), task.seq)) {
-                out.add(
-                    &at("seq"),
-                    format!("number {} is used twice in area {:?}", task.seq, task.area),
-                );
+                out.add(&at("seq"), format!("number {} is used twice in area {:?}", task.seq, task.area));
             }
             out.text(&at("text"), &task.text);
             if let Some(Due::Year(y)) = task.due {
                 out.year(&at("due"), y);
             }
             let mut held = HashSet::new();
-            for (role, names) in [
-                ("lead", &task.lead),
-                ("responsible", &task.responsible),
-                ("cooperating", &task.cooperating),
-            ] {
+            for (role, names) in
+                [("lead", &task.lead), ("responsible", &task.responsible), ("cooperating", &task.cooperating)]
+            {
                 for (j, name) in names.iter().enumerate() {
                     out.name(&format!("tasks[{i}].{role}[{j}]"), name);
                     if !held.insert((role, name.as_str())) {
-                        out.add(
-                            &format!("tasks[{i}].{role}[{j}]"),
-                            format!("unit {name:?} is listed twice"),
-                        );
+                        out.add(&format!("tasks[{i}].{role}[{j}]"), format!("unit {name:?} is listed twice"));
                     }
                 }
             }
@@ -289,10 +266,7 @@ struct Problems(Vec<DocumentProblem>);
 
 impl Problems {
     fn add(&mut self, path: &str, message: String) {
-        self.0.push(DocumentProblem {
-            path: path.to_owned(),
-            message,
-        });
+        self.0.push(DocumentProblem { path: path.to_owned(), message });
     }
 
     fn name(&mut self, path: &str, value: &str) {
@@ -326,14 +300,9 @@ impl Problems {
     fn catalog_key(&mut self, path: &str, key: &str) {
         let ok = !key.is_empty()
             && key.len() <= 100
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
-            self.add(
-                path,
-                format!("{key:?} is not a catalog key (lowercase letters, digits, _)"),
-            );
+            self.add(path, format!("{key:?} is not a catalog key (lowercase letters, digits, _)"));
         }
     }
 }
@@ -373,10 +342,7 @@ mod tests {
         doc.tasks[1].seq = 1;
         doc.tasks[0].lead.push("甲".into());
         let paths: Vec<_> = doc.problems().into_iter().map(|p| p.path).collect();
-        assert_eq!(
-            paths,
-            vec!["indicators[0].area", "tasks[0].lead[1]", "tasks[1].seq"]
-        );
+        assert_eq!(paths, vec!["indicators[0].area", "tasks[0].lead[1]", "tasks[1].seq"]);
     }
 
     #[test]

@@ -93,16 +93,11 @@ impl Target {
         } else {
             IndicatorStatus::Behind
         };
-        Some(Assessment {
-            progress,
-            expected,
-            status,
-        })
+        Some(Assessment { progress, expected, status })
     }
 
     pub fn status(&self, latest: Option<(Period, Decimal)>) -> IndicatorStatus {
-        self.assess(latest)
-            .map_or(IndicatorStatus::NoData, |a| a.status)
+        self.assess(latest).map_or(IndicatorStatus::NoData, |a| a.status)
     }
 }
 
@@ -138,13 +133,7 @@ mod tests {
     }
 
     fn target(b: Option<&str>, t: &str, comparator: Comparator) -> Target {
-        Target {
-            baseline_year: 2020,
-            baseline_value: b.map(d),
-            target_year: 2025,
-            target_value: d(t),
-            comparator,
-        }
+        Target { baseline_year: 2020, baseline_value: b.map(d), target_year: 2025, target_value: d(t), comparator }
     }
 
     #[test]
@@ -162,20 +151,14 @@ mod tests {
         let a = t.assess(Some((p("2023"), d("0.80")))).unwrap();
         assert_eq!(a.progress.round_dp(4), d("0.1667"));
         assert_eq!(a.status, IndicatorStatus::Behind);
-        assert_eq!(
-            t.status(Some((p("2024"), d("0.59")))),
-            IndicatorStatus::Achieved
-        );
+        assert_eq!(t.status(Some((p("2024"), d("0.59")))), IndicatorStatus::Achieved);
     }
 
     #[test]
     fn no_approved_value_is_no_data() {
         let t = target(Some("1"), "2", Comparator::Ge);
         assert_eq!(t.status(None), IndicatorStatus::NoData);
-        assert_eq!(
-            IndicatorStatus::NoData.light(),
-            crate::model::TrafficLight::Grey
-        );
+        assert_eq!(IndicatorStatus::NoData.light(), crate::model::TrafficLight::Grey);
     }
 
     #[test]
@@ -188,18 +171,9 @@ mod tests {
     fn at_risk_lies_between_ten_and_twenty_five_points_below_expected() {
         let t = target(Some("0"), "100", Comparator::Ge);
         // 2023: expected 0.6. 0.45 is 0.15 below: at risk. 0.34 is 0.26 below: behind.
-        assert_eq!(
-            t.status(Some((p("2023"), d("45")))),
-            IndicatorStatus::AtRisk
-        );
-        assert_eq!(
-            t.status(Some((p("2023"), d("35")))),
-            IndicatorStatus::AtRisk
-        );
-        assert_eq!(
-            t.status(Some((p("2023"), d("34")))),
-            IndicatorStatus::Behind
-        );
+        assert_eq!(t.status(Some((p("2023"), d("45")))), IndicatorStatus::AtRisk);
+        assert_eq!(t.status(Some((p("2023"), d("35")))), IndicatorStatus::AtRisk);
+        assert_eq!(t.status(Some((p("2023"), d("34")))), IndicatorStatus::Behind);
     }
 
     #[test]
@@ -228,16 +202,8 @@ mod tests {
         assert!(!is_overdue(due, TaskStatus::InProgress, day("2023-12-31")));
         assert!(is_overdue(due, TaskStatus::InProgress, day("2024-01-01")));
         assert!(!is_overdue(due, TaskStatus::Completed, day("2030-01-01")));
-        assert!(!is_overdue(
-            Deadline::Ongoing,
-            TaskStatus::NotStarted,
-            day("2030-01-01")
-        ));
-        assert!(!is_overdue(
-            Deadline::Unstated,
-            TaskStatus::NotStarted,
-            day("2030-01-01")
-        ));
+        assert!(!is_overdue(Deadline::Ongoing, TaskStatus::NotStarted, day("2030-01-01")));
+        assert!(!is_overdue(Deadline::Unstated, TaskStatus::NotStarted, day("2030-01-01")));
     }
 
     fn decimal() -> impl Strategy<Value = Decimal> {
@@ -245,11 +211,7 @@ mod tests {
     }
 
     fn comparator() -> impl Strategy<Value = Comparator> {
-        prop_oneof![
-            Just(Comparator::Ge),
-            Just(Comparator::Le),
-            Just(Comparator::Eq)
-        ]
+        prop_oneof![Just(Comparator::Ge), Just(Comparator::Le), Just(Comparator::Eq)]
     }
 
     fn rank(s: IndicatorStatus) -> u8 {

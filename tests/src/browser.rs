@@ -24,10 +24,7 @@ mod tempdir {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 fn executable(env: &str, default: &str) -> String {
@@ -60,21 +57,13 @@ pub async fn start() -> Browser {
     let deadline = Instant::now() + Duration::from_secs(30);
     let client = loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
             Ok(client) => break client,
             Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     };
-    Browser {
-        client,
-        driver,
-        _profile: tempdir::Dir(profile),
-    }
+    Browser { client, driver, _profile: tempdir::Dir(profile) }
 }
 
 impl Browser {

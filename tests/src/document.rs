@@ -53,9 +53,7 @@ fn cells(section: &str) -> Vec<String> {
 fn annex<'a>(text: &'a str, heading: &str, next: Option<&str>) -> &'a str {
     // The annex list in the body ("附件：1.…") also names them; the annexes start on a line of their own.
     let start = text.find(&format!("\n{heading}\n")).expect("annex heading") + heading.len() + 2;
-    let end = next
-        .and_then(|n| text[start..].find(&format!("\n{n}\n")).map(|i| start + i))
-        .unwrap_or(text.len());
+    let end = next.and_then(|n| text[start..].find(&format!("\n{n}\n")).map(|i| start + i)).unwrap_or(text.len());
     &text[start..end]
 }
 
@@ -93,19 +91,14 @@ pub fn indicator_lines(text: &str) -> Vec<IndicatorLine> {
 
 pub fn task_lines(text: &str) -> Vec<TaskLine> {
     let cells = cells(annex(text, "附件2", None));
-    assert_eq!(
-        &cells[..5],
-        &["序号", "主要任务", "牵头单位", "责任单位", "完成时限"],
-        "附件2 header"
-    );
+    assert_eq!(&cells[..5], &["序号", "主要任务", "牵头单位", "责任单位", "完成时限"], "附件2 header");
     let mut rows = Vec::new();
     let mut group = String::new();
     let mut i = 5;
     while i < cells.len() {
         let cell = &cells[i];
-        if let Some((_, heading)) = cell
-            .split_once('、')
-            .filter(|(n, _)| n.chars().all(|c| "一二三四五六七八九十".contains(c)))
+        if let Some((_, heading)) =
+            cell.split_once('、').filter(|(n, _)| n.chars().all(|c| "一二三四五六七八九十".contains(c)))
         {
             group = heading.to_owned();
             i += 1;
@@ -128,22 +121,8 @@ pub fn task_lines(text: &str) -> Vec<TaskLine> {
 /// The numbered paragraphs between `heading` and `next` in the body.
 pub fn body_tasks(text: &str, heading: &str, next: &str) -> Vec<BodyTask> {
     let start = text.find(&format!("\n{heading}\n")).expect("body heading");
-    let end = start
-        + text[start..]
-            .find(&format!("\n{next}"))
-            .expect("next heading");
-    let numerals = [
-        "（一）",
-        "（二）",
-        "（三）",
-        "（四）",
-        "（五）",
-        "（六）",
-        "（七）",
-        "（八）",
-        "（九）",
-        "（十）",
-    ];
+    let end = start + text[start..].find(&format!("\n{next}")).expect("next heading");
+    let numerals = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）", "（十）"];
     text[start..end]
         .lines()
         .filter_map(|line| {
@@ -158,11 +137,7 @@ pub fn body_tasks(text: &str, heading: &str, next: &str) -> Vec<BodyTask> {
                     (label.to_owned(), split_units(names))
                 })
                 .collect();
-            Some(BodyTask {
-                seq,
-                text: body[..open].to_owned(),
-                units,
-            })
+            Some(BodyTask { seq, text: body[..open].to_owned(), units })
         })
         .collect()
 }

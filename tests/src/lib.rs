@@ -7,6 +7,8 @@ pub mod document;
 
 use backend::app::{AppState, Application};
 use backend::clock::FixedClock;
+use backend::users::NewGrant;
+use shared::model::Role;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::net::SocketAddr;
@@ -28,6 +30,8 @@ pub struct TestApp {
     pub admin: PgPool,
     /// The application role's pool, as the server uses it.
     pub app_pool: PgPool,
+    /// The server's clock: tests move it to expire sessions or pass deadlines.
+    pub clock: Arc<FixedClock>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -38,9 +42,7 @@ impl Drop for TestApp {
         self.server.abort();
         let options = (*self.admin.connect_options()).clone();
         let ended = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async {
                 use sqlx::Connection;
                 let mut conn = sqlx::PgConnection::connect_with(&options).await?;
@@ -68,11 +70,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request failed")
+        self.client.get(self.url(path)).send().await.expect("request failed")
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
@@ -84,12 +82,50 @@ impl TestApp {
 
     /// The id of the seeded Qianjiang plan.
     pub async fn seed_plan_id(&self) -> Uuid {
-        sqlx::query_scalar(
-            "select plan_id from plan p join tenant t using (tenant_id) where t.slug = 'qianjiang'",
-        )
-        .fetch_one(&self.admin)
-        .await
-        .expect("the seed plan is missing")
+        sqlx::query_scalar("select plan_id from plan p join tenant t using (tenant_id) where t.slug = 'qianjiang'")
+            .fetch_one(&self.admin)
+            .await
+            .expect("the seed plan is missing")
+    }
+}
+
+/// An HTTP client that keeps cookies and, like a browser on the site's own pages, sends the
+/// site's origin with every request (the CSRF check wants it on writes).
+pub fn browser_like_client(addr: SocketAddr) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, format!("http://{addr}").parse().expect("an origin"));
+    reqwest::Client::builder().cookie_store(true).default_headers(headers).build().expect("an HTTP client")
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    /// Creates a user holding one grant (`tenant`, `region`, `orgs` as the role needs).
+    pub async fn add_user(&self, email: &str, role: Role, tenant: Option<&str>, region: Option<&str>, orgs: &[&str]) {
+        let hash = backend::password::hash(PASSWORD.to_owned()).await.expect("hashing");
+        let grant = NewGrant {
+            role,
+            tenant: tenant.map(str::to_owned),
+            region: region.map(str::to_owned),
+            organisations: orgs.iter().map(|o| o.to_string()).collect(),
+        };
+        let mut tx = self.admin.begin().await.expect("a transaction");
+        backend::users::add_user(&mut tx, None, email, &hash, &grant).await.expect("adding a user");
+        tx.commit().await.expect("commit");
+    }
+
+    /// A new client signed in as `email`.
+    pub async fn sign_in(&self, email: &str) -> reqwest::Client {
+        let client = browser_like_client(self.addr);
+        let response = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 200, "signing in as {email}");
+        client
     }
 }
 
@@ -102,15 +138,8 @@ pub fn site_root() -> PathBuf {
 
 /// A pool on the same database as `admin`, logged in as the application role.
 pub async fn app_role_pool(admin: &PgPool) -> PgPool {
-    let options = (*admin.connect_options())
-        .clone()
-        .username("planboard_app")
-        .password(APP_ROLE_PASSWORD);
-    PgPoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
-        .expect("cannot connect as planboard_app")
+    let options = (*admin.connect_options()).clone().username("planboard_app").password(APP_ROLE_PASSWORD);
+    PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("cannot connect as planboard_app")
 }
 
 /// Starts the application on a fresh, migrated database (`admin`), seeded with Qianjiang.
@@ -121,25 +150,13 @@ pub async fn spawn_app(admin: PgPool) -> TestApp {
 
 pub async fn spawn_unseeded(admin: PgPool) -> TestApp {
     let app_pool = app_role_pool(&admin).await;
-    backend::db::ensure_rls_applies(&app_pool)
-        .await
-        .expect("the app role must be subject to RLS");
-    let clock = Arc::new(FixedClock(TODAY.parse().expect("TODAY is a timestamp")));
-    let state = AppState::new(app_pool.clone(), clock, site_root(), false);
-    let app = Application::build(state, "127.0.0.1:0".parse().expect("an address"))
-        .await
-        .expect("the server cannot bind");
+    backend::db::ensure_rls_applies(&app_pool).await.expect("the app role must be subject to RLS");
+    let clock = Arc::new(FixedClock::at(TODAY.parse().expect("TODAY is a timestamp")));
+    let state = AppState::new(app_pool.clone(), clock.clone(), site_root(), false);
+    let app =
+        Application::build(state, "127.0.0.1:0".parse().expect("an address")).await.expect("the server cannot bind");
     let addr = app.local_addr().expect("bound address");
     let server = tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("an HTTP client");
-    TestApp {
-        addr,
-        client,
-        admin,
-        app_pool,
-        server,
-    }
+    let client = browser_like_client(addr);
+    TestApp { addr, client, admin, app_pool, clock, server }
 }

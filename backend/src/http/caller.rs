@@ -1,14 +1,27 @@
-//! Resolves who is calling before any handler or page runs, and puts it into the request's
-//! extensions (where the pages' server functions find it too).
+//! Resolves who is calling before any handler or page runs: the session cookie, if it names
+//! a live session, gives the user and its grants; otherwise the caller is anonymous. The
+//! result goes into the request's extensions, where handlers and the pages' server functions
+//! find it.
 
-use axum::extract::Request;
+use crate::app::AppState;
+use crate::{session, users};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use shared::page_data::Caller;
 
-/// Everyone is anonymous until sign-in exists; the sessions of the accounts issue resolve
-/// here.
-pub async fn resolve(mut request: Request, next: Next) -> Response {
-    request.extensions_mut().insert(Caller::anonymous());
+pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let caller = match session::token_from_headers(request.headers()) {
+        None => Caller::anonymous(),
+        Some(token) => match session::resolve(&state.pool, &token, state.clock.now(), &state.session_policy).await {
+            Ok(Some(user_id)) => match users::load_caller(&state.pool, user_id).await {
+                Ok(caller) => caller,
+                Err(e) => return crate::error::ApiError::from(e).into_response(),
+            },
+            Ok(None) => Caller::anonymous(),
+            Err(e) => return crate::error::ApiError::from(e).into_response(),
+        },
+    };
+    request.extensions_mut().insert(caller);
     next.run(request).await
 }

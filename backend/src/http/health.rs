@@ -1,16 +1,14 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
+use super::routes::ApiRoutes;
 use crate::app::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(get_health))
-        .route("/readyz", get(get_readiness))
+pub fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/healthz", get_health).get("/readyz", get_readiness)
 }
 
 async fn get_health() -> Json<Value> {
@@ -20,22 +18,8 @@ async fn get_health() -> Json<Value> {
 /// Ready when PostgreSQL answers; Redis is reported but optional (views are computed
 /// without it).
 async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let postgres = sqlx::query_scalar::<_, i32>("select 1")
-        .fetch_one(&state.pool)
-        .await
-        .is_ok();
-    let redis = if state.redis_configured {
-        "configured"
-    } else {
-        "not configured"
-    };
-    let status = if postgres {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        status,
-        Json(json!({"postgres": if postgres { "ok" } else { "unreachable" }, "redis": redis})),
-    )
+    let postgres = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool).await.is_ok();
+    let redis = if state.redis_configured { "configured" } else { "not configured" };
+    let status = if postgres { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(json!({"postgres": if postgres { "ok" } else { "unreachable" }, "redis": redis})))
 }

@@ -1,10 +1,15 @@
 //! The HTTP surface: one module per resource, merged here with the cross-cutting layers
-//! (caller resolution, security headers, body limit, tracing).
+//! (caller resolution, CSRF check, security headers, body limit, tracing).
 
+mod audit;
+mod auth;
 mod caller;
+mod csrf;
 mod health;
+mod json;
 mod pages;
 mod plans;
+mod routes;
 mod security;
 mod tenants;
 
@@ -12,22 +17,36 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use routes::ApiRoutes;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (plan imports are the largest bodies).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+fn api() -> ApiRoutes {
+    let r = ApiRoutes::new();
+    let r = health::routes(r);
+    let r = auth::routes(r);
+    let r = tenants::routes(r);
+    let r = plans::routes(r);
+    audit::routes(r)
+}
+
+/// Every API route as (method, path template): what the authorisation matrix must cover.
+pub fn api_routes() -> Vec<(&'static str, &'static str)> {
+    api().into_parts().1
+}
+
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .merge(tenants::router())
-        .merge(plans::router())
-        .fallback(|| async { ApiError::NotFound("resource") });
+    let (api, _) = api().into_parts();
     Router::new()
-        .merge(health::router())
-        .nest("/api/v1", api)
+        .merge(api)
+        .route("/api/v1/{*rest}", axum::routing::any(|| async { ApiError::NotFound("resource") }))
         .merge(pages::router(&state))
-        .layer(axum::middleware::from_fn(caller::resolve))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(from_fn_with_state(state.clone(), caller::resolve))
+        .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(from_fn(security::headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

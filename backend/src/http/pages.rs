@@ -19,8 +19,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
     let page_data = PageDataContext(state.page_data.clone());
     let options = state.leptos_options.clone();
-    let pkg = std::path::Path::new(state.leptos_options.site_root.as_ref())
-        .join(state.leptos_options.site_pkg_dir.as_ref());
+    let pkg =
+        std::path::Path::new(state.leptos_options.site_root.as_ref()).join(state.leptos_options.site_pkg_dir.as_ref());
     Router::new()
         .leptos_routes_with_context(
             state,
@@ -35,13 +35,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 async fn get_stylesheet() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/css; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=300"),
-        ],
-        STYLESHEET,
-    )
+    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=300")], STYLESHEET)
 }
 
 /// Sets the locale cookie and returns to the page the reader came from (same site only).
@@ -49,19 +43,11 @@ async fn switch_language(Path(tag): Path<String>, headers: HeaderMap) -> Respons
     let Some(locale) = Locale::from_tag(&tag) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let back = headers
-        .get(REFERER)
-        .and_then(|r| r.to_str().ok())
-        .and_then(same_site_path)
-        .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!(
-        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.tag()
-    );
+    let back =
+        headers.get(REFERER).and_then(|r| r.to_str().ok()).and_then(same_site_path).unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.tag());
     let mut response = StatusCode::SEE_OTHER.into_response();
-    if let (Ok(location), Ok(cookie)) =
-        (HeaderValue::from_str(&back), HeaderValue::from_str(&cookie))
-    {
+    if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(&back), HeaderValue::from_str(&cookie)) {
         response.headers_mut().insert(LOCATION, location);
         response.headers_mut().insert(SET_COOKIE, cookie);
     }
@@ -81,14 +67,8 @@ mod tests {
 
     #[test]
     fn redirects_keep_only_the_path() {
-        assert_eq!(
-            same_site_path("http://localhost:3000/t/x?area=2").as_deref(),
-            Some("/t/x?area=2")
-        );
-        assert_eq!(
-            same_site_path("https://evil.example//other.example/").as_deref(),
-            None
-        );
+        assert_eq!(same_site_path("http://localhost:3000/t/x?area=2").as_deref(), Some("/t/x?area=2"));
+        assert_eq!(same_site_path("https://evil.example//other.example/").as_deref(), None);
         assert_eq!(same_site_path("http://localhost:3000").as_deref(), None);
         assert_eq!(same_site_path("garbage"), None);
     }

@@ -1,22 +1,18 @@
 //! `GET /api/v1/tenants/{slug}/plans/{id}/indicators` and `…/tasks`.
 
+use super::routes::ApiRoutes;
 use crate::app::AppState;
 use crate::db;
 use crate::error::{Result, parse_id};
 use crate::read;
+use axum::Json;
 use axum::extract::{Extension, Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use shared::api::{IndicatorRow, TaskRow};
 use shared::page_data::Caller;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/tenants/{slug}/plans/{id}/indicators",
-            get(list_indicators),
-        )
-        .route("/tenants/{slug}/plans/{id}/tasks", get(list_tasks))
+pub fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/tenants/{slug}/plans/{id}/indicators", list_indicators)
+        .get("/api/v1/tenants/{slug}/plans/{id}/tasks", list_tasks)
 }
 
 async fn list_indicators(

@@ -4,9 +4,7 @@
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
-use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
-};
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::middleware::Next;
 use axum::response::Response;
 use frontend::app::CspNonce;

@@ -13,10 +13,9 @@ use leptos::prelude::*;
 /// every route uses `SsrMode::Async`).
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
+    if let (Some(options), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
         options.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]

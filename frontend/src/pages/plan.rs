@@ -44,21 +44,8 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
     let texts = t();
     let query = use_query_map();
     // 1-based index into the plan's areas; anything else shows every area.
-    let selected = move || {
-        query
-            .read()
-            .get("area")
-            .and_then(|a| a.parse::<usize>().ok())
-            .filter(|i| *i >= 1)
-    };
-    let PlanDetail {
-        tenant,
-        plan,
-        notes,
-        areas,
-        indicators,
-        tasks,
-    } = detail;
+    let selected = move || query.read().get("area").and_then(|a| a.parse::<usize>().ok()).filter(|i| *i >= 1);
+    let PlanDetail { tenant, plan, notes, areas, indicators, tasks } = detail;
     let base = format!("/t/{}/plans/{}", tenant.slug, plan.id);
     let tenant_href = format!("/t/{}", tenant.slug);
     let tenant_label = tenant_name(&tenant, texts.locale).to_owned();
@@ -236,11 +223,7 @@ fn IndicatorTable(rows: Vec<IndicatorRow>) -> impl IntoView {
 }
 
 fn unit_names(units: &[UnitRef]) -> String {
-    units
-        .iter()
-        .map(|u| u.name.as_str())
-        .collect::<Vec<_>>()
-        .join("、")
+    units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join("、")
 }
 
 #[component]
@@ -301,10 +284,7 @@ fn TaskTable(rows: Vec<TaskRow>) -> impl IntoView {
 /// Sets `data-hydrated` on `<html>`; effects run only in the browser, after hydration.
 fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
-    if let Some(html) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("data-hydrated", "true");
     }
 }

@@ -28,62 +28,36 @@ async fn second_tenant(admin: &PgPool) -> Uuid {
 async fn a_query_without_tenant_filter_sees_only_the_context_tenant(pool: PgPool) {
     let app = spawn_app(pool).await;
     let other = second_tenant(&app.admin).await;
-    let qianjiang: Uuid =
-        sqlx::query_scalar("select tenant_id from tenant where slug = 'qianjiang'")
-            .fetch_one(&app.admin)
-            .await
-            .unwrap();
+    let qianjiang: Uuid = sqlx::query_scalar("select tenant_id from tenant where slug = 'qianjiang'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
 
     let mut tx = db::tenant_tx(&app.app_pool, &[qianjiang]).await.unwrap();
-    let tenants: Vec<Uuid> = sqlx::query_scalar("select distinct tenant_id from organisation")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let tenants: Vec<Uuid> =
+        sqlx::query_scalar("select distinct tenant_id from organisation").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(tenants, [qianjiang]);
-    let n: i64 = sqlx::query_scalar("select count(*) from organisation")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from organisation").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(n, 33);
     // Writing a row of another tenant is refused too.
-    let refused = sqlx::query("insert into organisation (tenant_id, name) values ($1, 'x')")
-        .bind(other)
-        .execute(&mut *tx)
-        .await;
-    assert!(
-        refused.is_err(),
-        "an insert for another tenant must violate the policy"
-    );
+    let refused =
+        sqlx::query("insert into organisation (tenant_id, name) values ($1, 'x')").bind(other).execute(&mut *tx).await;
+    assert!(refused.is_err(), "an insert for another tenant must violate the policy");
     tx.rollback().await.unwrap();
 
     let mut tx = db::tenant_tx(&app.app_pool, &[other]).await.unwrap();
-    let names: Vec<String> = sqlx::query_scalar("select name from organisation")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("select name from organisation").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(names, ["其他区发展改革委"]);
-    let plans: i64 = sqlx::query_scalar("select count(*) from plan")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let plans: i64 = sqlx::query_scalar("select count(*) from plan").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(plans, 0);
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn without_a_tenant_context_no_tenant_row_is_visible(pool: PgPool) {
     let app = spawn_app(pool).await;
-    for table in [
-        "organisation",
-        "plan",
-        "area",
-        "indicator",
-        "task",
-        "task_assignment",
-    ] {
-        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
-            .fetch_one(&app.app_pool)
-            .await
-            .unwrap();
+    for table in ["organisation", "plan", "area", "indicator", "task", "task_assignment"] {
+        let n: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&app.app_pool).await.unwrap();
         assert_eq!(n, 0, "{table} leaks without a tenant context");
     }
 }
@@ -96,18 +70,14 @@ async fn the_tenant_context_does_not_outlive_its_transaction(pool: PgPool) {
         .connect_with((*app.app_pool.connect_options()).clone())
         .await
         .unwrap();
-    let qianjiang: Uuid =
-        sqlx::query_scalar("select tenant_id from tenant where slug = 'qianjiang'")
-            .fetch_one(&app.admin)
-            .await
-            .unwrap();
+    let qianjiang: Uuid = sqlx::query_scalar("select tenant_id from tenant where slug = 'qianjiang'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
     let tx = db::tenant_tx(&single, &[qianjiang]).await.unwrap();
     tx.commit().await.unwrap();
     // The same pooled connection, next request: nothing visible.
-    let n: i64 = sqlx::query_scalar("select count(*) from plan")
-        .fetch_one(&single)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from plan").fetch_one(&single).await.unwrap();
     assert_eq!(n, 0);
 }
 
@@ -115,10 +85,7 @@ async fn the_tenant_context_does_not_outlive_its_transaction(pool: PgPool) {
 async fn the_server_refuses_a_role_that_bypasses_row_level_security(pool: PgPool) {
     // `pool` is the superuser the tests create databases with.
     let err = db::ensure_rls_applies(&pool).await.unwrap_err();
-    assert!(
-        err.to_string().contains("bypasses row-level security"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("bypasses row-level security"), "{err}");
     let app_pool = app_role_pool(&pool).await;
     db::ensure_rls_applies(&app_pool).await.unwrap();
     app_pool.close().await;
@@ -127,10 +94,7 @@ async fn the_server_refuses_a_role_that_bypasses_row_level_security(pool: PgPool
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn the_audit_trail_is_append_only_for_the_server(pool: PgPool) {
     let app = spawn_app(pool).await;
-    for statement in [
-        "update audit_event set action = 'x'",
-        "delete from audit_event",
-    ] {
+    for statement in ["update audit_event set action = 'x'", "delete from audit_event"] {
         let result = sqlx::query(statement).execute(&app.app_pool).await;
         assert!(result.is_err(), "{statement} must be refused");
     }

@@ -1,7 +1,10 @@
 //! The HTTP API and the server-rendered pages against a real PostgreSQL, one fresh database
 //! per test. One binary for all of them (each test binary costs link time).
 
+mod audit;
+mod auth;
 mod isolation;
+mod matrix;
 mod pages;
 mod read_api;
 mod schema;

@@ -9,10 +9,7 @@ async fn the_plan_page_is_rendered_whole_on_the_server(pool: PgPool) {
     let plan = app.seed_plan_id().await;
     let response = app.get(&format!("/t/qianjiang/plans/{plan}")).await;
     assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
     let html = response.text().await.unwrap();
     assert!(html.contains("<html lang=\"zh-CN\""));
     assert!(html.contains("黔江区推动制造业高质量发展重点专项实施方案"));
@@ -20,29 +17,17 @@ async fn the_plan_page_is_rendered_whole_on_the_server(pool: PgPool) {
     assert_eq!(html.matches("data-task=").count(), 30);
     assert!(html.contains("万元工业增加值能耗") && html.contains("≤0.6"));
     // The hydration scripts carry the nonce the policy allows, and nothing inline runs without it.
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .unwrap();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")));
     assert!(!csp.contains("unsafe-inline"));
-    assert_eq!(
-        html.matches("<script").count(),
-        html.matches(&format!("nonce=\"{nonce}\"")).count()
-    );
+    assert_eq!(html.matches("<script").count(), html.matches(&format!("nonce=\"{nonce}\"")).count());
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn the_area_filter_lives_in_the_url(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
-    let html = app
-        .get(&format!("/t/qianjiang/plans/{plan}?area=4"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get(&format!("/t/qianjiang/plans/{plan}?area=4")).await.text().await.unwrap();
     // 绿色发展专项行动: 5 indicators, 4 tasks.
     assert_eq!(html.matches("data-indicator=").count(), 5);
     assert_eq!(html.matches("data-task=").count(), 4);
@@ -69,10 +54,7 @@ async fn the_language_switch_sticks(pool: PgPool) {
     let response = app.get("/lang/en").await;
     assert!(response.status().is_success() || response.status().is_redirection());
     let html = app.get("/").await.text().await.unwrap();
-    assert!(
-        html.contains("<html lang=\"en\""),
-        "the cookie should switch the page to English"
-    );
+    assert!(html.contains("<html lang=\"en\""), "the cookie should switch the page to English");
     assert!(html.contains("Qianjiang District"));
     app.get("/lang/zh-CN").await;
     let html = app.get("/").await.text().await.unwrap();
@@ -88,12 +70,6 @@ async fn every_response_carries_security_headers(pool: PgPool) {
         let h = response.headers();
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
-        assert!(
-            h["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .contains("frame-ancestors 'none'"),
-            "{path}"
-        );
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
     }
 }

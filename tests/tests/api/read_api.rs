@@ -36,11 +36,7 @@ async fn anonymous_reads_the_public_plan(pool: PgPool) {
 async fn indicators_carry_every_field_of_the_contract(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
-    let (status, body) = app
-        .get_json(&format!(
-            "/api/v1/tenants/qianjiang/plans/{plan}/indicators"
-        ))
-        .await;
+    let (status, body) = app.get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/indicators")).await;
     assert_eq!(status, 200);
     let rows = body.as_array().unwrap();
     assert_eq!(rows.len(), 31);
@@ -69,10 +65,7 @@ async fn indicators_carry_every_field_of_the_contract(pool: PgPool) {
         assert_eq!(row["progress"], Value::Null);
         assert_eq!(row["status"], "no_data");
     }
-    let energy = rows
-        .iter()
-        .find(|r| r["name"] == "万元工业增加值能耗")
-        .unwrap();
+    let energy = rows.iter().find(|r| r["name"] == "万元工业增加值能耗").unwrap();
     assert_eq!(energy["comparator"], "le");
     assert_eq!(energy["baseline_value"].as_f64(), Some(0.84));
     assert_eq!(energy["target_value"].as_f64(), Some(0.6));
@@ -83,46 +76,27 @@ async fn indicators_carry_every_field_of_the_contract(pool: PgPool) {
 async fn tasks_carry_units_by_role_and_overdue_by_the_clock(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
-    let (status, body) = app
-        .get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/tasks"))
-        .await;
+    let (status, body) = app.get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/tasks")).await;
     assert_eq!(status, 200);
     let rows = body.as_array().unwrap();
     assert_eq!(rows.len(), 30);
-    let names = |v: &Value| {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["name"].as_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-    };
-    let task15 = rows
-        .iter()
-        .find(|t| t["seq"] == 15 && t["area"] == "领军企业培育行动")
-        .unwrap();
-    assert_eq!(
-        names(&task15["lead_units"]),
-        ["区经济信息委", "正阳工业园区管委会"]
-    );
+    let names =
+        |v: &Value| v.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let task15 = rows.iter().find(|t| t["seq"] == 15 && t["area"] == "领军企业培育行动").unwrap();
+    assert_eq!(names(&task15["lead_units"]), ["区经济信息委", "正阳工业园区管委会"]);
     assert_eq!(task15["ongoing"], true);
     assert_eq!(task15["due_year"], Value::Null);
     // The clock says 2024-06-01: unfinished tasks due in 2022 or 2023 are overdue, 2025 ones are not.
     for row in rows.iter().take(18) {
         let due = row["due_year"].as_i64();
         let expected = matches!(due, Some(y) if y < 2024);
-        assert_eq!(
-            row["overdue"], expected,
-            "task {} due {:?}",
-            row["seq"], due
-        );
+        assert_eq!(row["overdue"], expected, "task {} due {:?}", row["seq"], due);
         assert_eq!(row["status"], "not_started");
     }
     // The same unit object (id and name) appears wherever the unit does.
     let ids: std::collections::HashSet<_> = rows
         .iter()
-        .flat_map(|t| {
-            ["lead_units", "responsible_units", "cooperating_units"].map(|k| t[k].clone())
-        })
+        .flat_map(|t| ["lead_units", "responsible_units", "cooperating_units"].map(|k| t[k].clone()))
         .flat_map(|units| units.as_array().unwrap().clone())
         .filter(|u| u["name"] == "正阳工业园区管委会")
         .map(|u| u["id"].clone())
@@ -136,49 +110,18 @@ async fn unknown_or_malformed_references_get_json_errors(pool: PgPool) {
     let plan = app.seed_plan_id().await;
     let cases = [
         ("/api/v1/tenants/nowhere/plans".to_owned(), 404, "not_found"),
-        (
-            format!("/api/v1/tenants/nowhere/plans/{plan}/indicators"),
-            404,
-            "not_found",
-        ),
-        (
-            format!(
-                "/api/v1/tenants/qianjiang/plans/{}/indicators",
-                uuid::Uuid::new_v4()
-            ),
-            404,
-            "not_found",
-        ),
-        (
-            format!(
-                "/api/v1/tenants/qianjiang/plans/{}/tasks",
-                uuid::Uuid::new_v4()
-            ),
-            404,
-            "not_found",
-        ),
-        (
-            "/api/v1/tenants/qianjiang/plans/not-an-id/indicators".to_owned(),
-            400,
-            "bad_request",
-        ),
-        (
-            "/api/v1/tenants/qianjiang/plans/12345/tasks".to_owned(),
-            400,
-            "bad_request",
-        ),
+        (format!("/api/v1/tenants/nowhere/plans/{plan}/indicators"), 404, "not_found"),
+        (format!("/api/v1/tenants/qianjiang/plans/{}/indicators", uuid::Uuid::new_v4()), 404, "not_found"),
+        (format!("/api/v1/tenants/qianjiang/plans/{}/tasks", uuid::Uuid::new_v4()), 404, "not_found"),
+        ("/api/v1/tenants/qianjiang/plans/not-an-id/indicators".to_owned(), 400, "bad_request"),
+        ("/api/v1/tenants/qianjiang/plans/12345/tasks".to_owned(), 400, "bad_request"),
         ("/api/v1/no/such/route".to_owned(), 404, "not_found"),
     ];
     for (path, status, code) in cases {
         let (got, body) = app.get_json(&path).await;
         assert_eq!(got, status, "{path}: {body}");
         assert_eq!(body["error"]["code"], code, "{path}");
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty()),
-            "{path}"
-        );
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}");
     }
 }
 
@@ -197,9 +140,7 @@ async fn internal_and_draft_plans_are_hidden_from_anonymous_readers(pool: PgPool
         let (_, list) = app.get_json("/api/v1/tenants/qianjiang/plans").await;
         assert_eq!(list, serde_json::json!([]), "{visibility}/{status} listed");
         for path in ["indicators", "tasks"] {
-            let (code, body) = app
-                .get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/{path}"))
-                .await;
+            let (code, body) = app.get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/{path}")).await;
             // Exactly like a plan that does not exist.
             assert_eq!(code, 404, "{visibility}/{status} {path}");
             assert_eq!(body["error"]["message"], "plan not found");
@@ -217,9 +158,7 @@ async fn a_plan_is_not_reachable_through_another_tenant(pool: PgPool) {
     .execute(&app.admin)
     .await
     .unwrap();
-    let (status, _) = app
-        .get_json(&format!("/api/v1/tenants/other/plans/{plan}/indicators"))
-        .await;
+    let (status, _) = app.get_json(&format!("/api/v1/tenants/other/plans/{plan}/indicators")).await;
     assert_eq!(status, 404);
     let (status, list) = app.get_json("/api/v1/tenants/other/plans").await;
     assert_eq!((status, list), (200, serde_json::json!([])));

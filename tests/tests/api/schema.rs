@@ -21,22 +21,37 @@ async fn check_constraints_refuse_malformed_rows(pool: PgPool) {
         ("task sequence below 1", "update task set seq = 0"),
         ("unknown plan visibility", "update plan set visibility = 'secret'"),
         ("plan ending before it starts", "update plan set period_end = 2020"),
-        ("quarter 5", "insert into indicator_report (tenant_id, indicator_id, period_year, period_quarter, value)
-                       select tenant_id, indicator_id, 2023, 5, 1 from indicator limit 1"),
-        ("report decided but still submitted", "insert into indicator_report (tenant_id, indicator_id, period_year, value, decided_at)
-                       select tenant_id, indicator_id, 2023, 1, now() from indicator limit 1"),
-        ("unknown task status", "insert into task_update (tenant_id, task_id, status)
-                       select tenant_id, task_id, 'done' from task limit 1"),
-        ("percent over 100", "insert into task_update (tenant_id, task_id, status, percent)
-                       select tenant_id, task_id, 'in_progress', 101 from task limit 1"),
-        ("malformed tenant slug", "insert into tenant (region_id, slug, name) select region_id, 'Bad Slug', 'x' from region"),
-        ("tenant admin without a tenant", "insert into role_grant (user_id, role)
-                       select user_id, 'tenant_admin' from app_user limit 1"),
+        (
+            "quarter 5",
+            "insert into indicator_report (tenant_id, indicator_id, period_year, period_quarter, value)
+                       select tenant_id, indicator_id, 2023, 5, 1 from indicator limit 1",
+        ),
+        (
+            "report decided but still submitted",
+            "insert into indicator_report (tenant_id, indicator_id, period_year, value, decided_at)
+                       select tenant_id, indicator_id, 2023, 1, now() from indicator limit 1",
+        ),
+        (
+            "unknown task status",
+            "insert into task_update (tenant_id, task_id, status)
+                       select tenant_id, task_id, 'done' from task limit 1",
+        ),
+        (
+            "percent over 100",
+            "insert into task_update (tenant_id, task_id, status, percent)
+                       select tenant_id, task_id, 'in_progress', 101 from task limit 1",
+        ),
+        (
+            "malformed tenant slug",
+            "insert into tenant (region_id, slug, name) select region_id, 'Bad Slug', 'x' from region",
+        ),
+        (
+            "tenant admin without a tenant",
+            "insert into role_grant (user_id, role)
+                       select user_id, 'tenant_admin' from app_user limit 1",
+        ),
     ];
-    sqlx::query("insert into app_user (email) values ('someone@example.org')")
-        .execute(db)
-        .await
-        .unwrap();
+    sqlx::query("insert into app_user (email) values ('someone@example.org')").execute(db).await.unwrap();
     for (what, sql) in cases {
         assert!(refused(db, sql).await, "{what} was accepted");
     }
@@ -50,7 +65,8 @@ async fn a_row_cannot_point_at_another_tenants_rows(pool: PgPool) {
         .await
         .unwrap();
     // An assignment of a Qianjiang task to an organisation of another tenant.
-    let sql = "insert into organisation (tenant_id, name) select tenant_id, '外区单位' from tenant where slug = 'other';
+    let sql =
+        "insert into organisation (tenant_id, name) select tenant_id, '外区单位' from tenant where slug = 'other';
                insert into task_assignment (tenant_id, task_id, organisation_id, role, position)
                select t.tenant_id, t.task_id, o.organisation_id, 'lead', 9
                from task t, organisation o where o.name = '外区单位' limit 1";

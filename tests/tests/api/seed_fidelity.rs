@@ -17,9 +17,7 @@ async fn source_text(app: &TestApp) -> String {
 
 async fn api_rows(app: &TestApp, what: &str) -> Vec<Value> {
     let plan = app.seed_plan_id().await;
-    let (status, body) = app
-        .get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/{what}"))
-        .await;
+    let (status, body) = app.get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/{what}")).await;
     assert_eq!(status, 200);
     body.as_array().unwrap().clone()
 }
@@ -29,11 +27,7 @@ fn decimal(v: &Value) -> Decimal {
 }
 
 fn names(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].as_str().unwrap().to_owned())
-        .collect()
+    v.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_owned()).collect()
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
@@ -44,19 +38,12 @@ async fn the_stored_source_is_the_published_document(pool: PgPool) {
     let published = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/seed/qianjiang-manufacturing-plan-2022.txt");
     match std::fs::read_to_string(&published) {
-        Ok(text) => assert!(
-            stored == text,
-            "source_text differs from {}",
-            published.display()
-        ),
+        Ok(text) => assert!(stored == text, "source_text differs from {}", published.display()),
         Err(_) => {
             // A clone without the brief's folder: check what is certain of the document.
             assert!(stored.contains("黔江区推动制造业高质量发展重点专项实施方案"));
             assert!(stored.contains("（此件公开发布）"));
-            eprintln!(
-                "note: {} not found; compared against known passages only",
-                published.display()
-            );
+            eprintln!("note: {} not found; compared against known passages only", published.display());
         }
     }
 }
@@ -79,11 +66,7 @@ async fn every_indicator_row_of_annex_1_is_seeded_as_printed(pool: PgPool) {
         if line.baseline == "——" {
             assert_eq!(row["baseline_value"], Value::Null, "{at}");
         } else {
-            assert_eq!(
-                decimal(&row["baseline_value"]),
-                Decimal::from_str(&line.baseline).unwrap(),
-                "{at}"
-            );
+            assert_eq!(decimal(&row["baseline_value"]), Decimal::from_str(&line.baseline).unwrap(), "{at}");
         }
         let (comparator, target) = match line.target.chars().next() {
             Some('≤') => ("le", &line.target['≤'.len_utf8()..]),
@@ -91,26 +74,16 @@ async fn every_indicator_row_of_annex_1_is_seeded_as_printed(pool: PgPool) {
             _ => ("ge", line.target.as_str()),
         };
         assert_eq!(row["comparator"], comparator, "{at}");
-        assert_eq!(
-            decimal(&row["target_value"]),
-            Decimal::from_str(target).unwrap(),
-            "{at}"
-        );
+        assert_eq!(decimal(&row["target_value"]), Decimal::from_str(target).unwrap(), "{at}");
         if categories.last() != Some(&line.category) {
             categories.push(line.category.clone());
         }
     }
     assert_eq!(categories.len(), 6);
     // Two indicators share a name and differ in target: both are there.
-    let twins: Vec<_> = seeded
-        .iter()
-        .filter(|r| r["name"] == "专业研发机构和科技服务机构")
-        .collect();
+    let twins: Vec<_> = seeded.iter().filter(|r| r["name"] == "专业研发机构和科技服务机构").collect();
     assert_eq!(
-        twins
-            .iter()
-            .map(|r| decimal(&r["target_value"]))
-            .collect::<Vec<_>>(),
+        twins.iter().map(|r| decimal(&r["target_value"])).collect::<Vec<_>>(),
         [Decimal::from(100), Decimal::from(120)]
     );
 }
@@ -128,11 +101,7 @@ async fn every_task_row_of_annex_2_is_seeded_as_printed(pool: PgPool) {
         assert_eq!(row["text"], line.text.as_str(), "{at}");
         assert_eq!(names(&row["lead_units"]), line.lead, "{at}");
         assert_eq!(names(&row["responsible_units"]), line.responsible, "{at}");
-        assert_eq!(
-            names(&row["cooperating_units"]),
-            Vec::<String>::new(),
-            "{at}"
-        );
+        assert_eq!(names(&row["cooperating_units"]), Vec::<String>::new(), "{at}");
         match line.deadline.as_str() {
             "长期" => {
                 assert_eq!(row["ongoing"], true, "{at}");
@@ -167,11 +136,7 @@ async fn main_tasks_and_safeguards_are_seeded_with_their_units(pool: PgPool) {
             assert_eq!(row["area"], area, "{at}");
             assert_eq!(row["seq"], p.seq, "{at}");
             assert_eq!(row["text"], p.text.as_str(), "{at}");
-            assert_eq!(
-                row["due_year"],
-                Value::Null,
-                "{at}: the document states no deadline"
-            );
+            assert_eq!(row["due_year"], Value::Null, "{at}: the document states no deadline");
             assert_eq!(row["ongoing"], false, "{at}");
             for (label, units) in &p.units {
                 let key = match label.as_str() {
@@ -191,21 +156,11 @@ async fn seeding_twice_changes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let counts = || async {
         let mut out = Vec::new();
-        for table in [
-            "region",
-            "tenant",
-            "organisation",
-            "plan",
-            "area",
-            "indicator",
-            "task",
-            "task_assignment",
-            "audit_event",
-        ] {
-            let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
-                .fetch_one(&app.admin)
-                .await
-                .unwrap();
+        for table in
+            ["region", "tenant", "organisation", "plan", "area", "indicator", "task", "task_assignment", "audit_event"]
+        {
+            let n: i64 =
+                sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&app.admin).await.unwrap();
             out.push((table, n));
         }
         out

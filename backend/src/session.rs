@@ -1,0 +1,151 @@
+//! Server-side sessions behind an HttpOnly, SameSite cookie. The cookie holds a random
+//! token; the database keeps only its SHA-256. A sign-in always starts a new session (the
+//! id rotates), sessions end after an idle time and at an absolute time, and `now` comes
+//! from the application's clock.
+
+use chrono::{DateTime, Duration, Utc};
+use http::HeaderMap;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+pub const COOKIE: &str = "planboard_session";
+
+/// How sessions behave; from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+    /// Mark the cookie Secure (served over TLS).
+    pub secure: bool,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy { idle: Duration::hours(2), absolute: Duration::hours(12), secure: false }
+    }
+}
+
+/// Last-seen times are refreshed at most this often, so reads do not each write a row.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn new_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a session token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Starts a session for `user_id`; returns the token for the cookie.
+pub async fn create(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> anyhow::Result<String> {
+    let token = new_token()?;
+    sqlx::query(
+        "insert into session (token_hash, user_id, created_at, last_seen_at, expires_at) values ($1, $2, $3, $3, $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + policy.absolute)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The user of a live session, refreshing its last-seen time; None when the token is
+/// unknown, expired (idle or absolute) or its user is deactivated.
+pub async fn resolve(
+    pool: &PgPool,
+    token: &str,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> sqlx::Result<Option<Uuid>> {
+    let hash = hash_token(token);
+    let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+        "select s.user_id, s.last_seen_at from session s join app_user u using (user_id)
+         where s.token_hash = $1 and u.is_active and s.expires_at > $2 and s.last_seen_at > $3",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(now - policy.idle)
+    .fetch_optional(pool)
+    .await?;
+    let Some((user_id, last_seen)) = row else { return Ok(None) };
+    if now - last_seen > TOUCH_EVERY {
+        sqlx::query("update session set last_seen_at = $2 where token_hash = $1")
+            .bind(&hash)
+            .bind(now)
+            .execute(pool)
+            .await?;
+    }
+    Ok(Some(user_id))
+}
+
+pub async fn delete(conn: &mut PgConnection, token: &str) -> sqlx::Result<()> {
+    sqlx::query("delete from session where token_hash = $1").bind(hash_token(token)).execute(conn).await?;
+    Ok(())
+}
+
+/// Ends every session of a user but the one with `keep` (after a password change).
+pub async fn delete_others(conn: &mut PgConnection, user_id: Uuid, keep: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query("delete from session where user_id = $1 and token_hash is distinct from $2")
+        .bind(user_id)
+        .bind(keep.map(hash_token))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+pub fn set_cookie(token: &str, policy: &SessionPolicy) -> String {
+    let secure = if policy.secure { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", policy.absolute.num_seconds())
+}
+
+pub fn clear_cookie(policy: &SessionPolicy) -> String {
+    let secure = if policy.secure { "; Secure" } else { "" };
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_hex_and_read_back_from_the_cookie_header() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_ne!(a, b);
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::COOKIE, format!("lang=en; {COOKIE}={a}").parse().unwrap());
+        assert_eq!(token_from_headers(&headers), Some(a));
+        headers.insert(http::header::COOKIE, format!("{COOKIE}=short").parse().unwrap());
+        assert_eq!(token_from_headers(&headers), None);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_same_site() {
+        let policy = SessionPolicy { secure: true, ..SessionPolicy::default() };
+        let cookie = set_cookie("abc", &policy);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.ends_with("; Secure"));
+        assert!(clear_cookie(&policy).contains("Max-Age=0"));
+    }
+}

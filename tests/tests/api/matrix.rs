@@ -1,0 +1,190 @@
+//! The authorisation matrix: every role × every API route × a target tenant that is the
+//! caller's own, another tenant of the same region, or a tenant of another region, with the
+//! status each cell must answer. The rows must name exactly the routes the server has.
+
+use serde_json::json;
+use shared::model::Role;
+use sqlx::PgPool;
+use std::collections::{BTreeSet, HashMap};
+use tests::{TestApp, browser_like_client, spawn_app};
+use uuid::Uuid;
+
+/// Who calls: anonymous, then one user per role, all with grants on tenant `qianjiang`
+/// (region `chongqing`).
+const CALLERS: [&str; 6] = ["anonymous", "platform_admin", "supervisor", "tenant_admin", "reporter", "viewer"];
+
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Own,
+    OtherTenant,
+    OtherRegion,
+}
+
+const TARGETS: [Target; 3] = [Target::Own, Target::OtherTenant, Target::OtherRegion];
+
+impl Target {
+    fn slug(self) -> &'static str {
+        match self {
+            Target::Own => "qianjiang",
+            Target::OtherTenant => "neighbour",
+            Target::OtherRegion => "faraway",
+        }
+    }
+}
+
+/// Expected status per caller (in `CALLERS` order), for each target.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    own: [u16; 6],
+    other_tenant: [u16; 6],
+    other_region: [u16; 6],
+    /// A body for the request, where the route takes one (`{cell}` becomes the cell's number).
+    body: Option<serde_json::Value>,
+}
+
+const fn same(codes: [u16; 6]) -> ([u16; 6], [u16; 6], [u16; 6]) {
+    (codes, codes, codes)
+}
+
+fn rows() -> Vec<Row> {
+    let row = |method, path, (own, other_tenant, other_region): ([u16; 6], [u16; 6], [u16; 6])| Row {
+        method,
+        path,
+        own,
+        other_tenant,
+        other_region,
+        body: None,
+    };
+    // Internal plan data: the tenant's own users, supervisors of its region, platform admins.
+    let internal_read =
+        ([404, 200, 200, 200, 200, 200], [404, 200, 200, 404, 404, 404], [404, 200, 404, 404, 404, 404]);
+    vec![
+        row("GET", "/healthz", same([200; 6])),
+        row("GET", "/readyz", same([200; 6])),
+        Row {
+            body: Some(json!({"email": "nobody+{cell}@example.cn", "password": "wrong password!"})),
+            ..row("POST", "/api/v1/auth/login", same([401; 6]))
+        },
+        row("POST", "/api/v1/auth/logout", same([204; 6])),
+        Row {
+            body: Some(json!({"current_password": "wrong password!", "new_password": "a new long password"})),
+            ..row("POST", "/api/v1/auth/password", same([401, 422, 422, 422, 422, 422]))
+        },
+        row("GET", "/api/v1/me", same([401, 200, 200, 200, 200, 200])),
+        row("GET", "/api/v1/tenants", same([200; 6])),
+        row("GET", "/api/v1/tenants/{slug}/plans", same([200; 6])),
+        row("GET", "/api/v1/tenants/{slug}/plans/{id}/indicators", internal_read),
+        row("GET", "/api/v1/tenants/{slug}/plans/{id}/tasks", internal_read),
+        row(
+            "GET",
+            "/api/v1/tenants/{slug}/audit",
+            ([401, 200, 200, 200, 403, 403], [401, 200, 200, 404, 404, 404], [401, 200, 404, 404, 404, 404]),
+        ),
+    ]
+}
+
+/// Two more tenants (one in another region), each with an internal plan, and the seed's
+/// plan made internal, so that every plan route depends on the caller's scope.
+async fn world(app: &TestApp) -> HashMap<&'static str, Uuid> {
+    sqlx::raw_sql(
+        "insert into region (slug, name) values ('sichuan', '四川省');
+         insert into tenant (region_id, slug, name) select region_id, 'neighbour', '邻区' from region where slug = 'chongqing';
+         insert into tenant (region_id, slug, name) select region_id, 'faraway', '远区' from region where slug = 'sichuan';
+         update plan set visibility = 'internal';",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    let bundle = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap();
+    let mut doc = bundle.plans[0].clone();
+    doc.visibility = shared::model::Visibility::Internal;
+    let mut plans = HashMap::new();
+    plans.insert("qianjiang", app.seed_plan_id().await);
+    for slug in ["neighbour", "faraway"] {
+        let tenant: Uuid = sqlx::query_scalar("select tenant_id from tenant where slug = $1")
+            .bind(slug)
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
+        let mut tx = app.admin.begin().await.unwrap();
+        sqlx::query("select set_config('app.tenant_ids', $1, true)")
+            .bind(tenant.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let stored = backend::plan_store::store_plan(&mut tx, tenant, None, &doc).await.unwrap();
+        tx.commit().await.unwrap();
+        plans.insert(slug, stored.plan_id());
+    }
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    app.add_user("supervisor@chongqing.gov.cn", Role::Supervisor, None, Some("chongqing"), &[]).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    app.add_user("reporter@qianjiang.gov.cn", Role::Reporter, Some("qianjiang"), None, &["区发展改革委"]).await;
+    app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    plans
+}
+
+fn email(caller: &str) -> Option<&'static str> {
+    match caller {
+        "platform_admin" => Some("platform@planboard.cn"),
+        "supervisor" => Some("supervisor@chongqing.gov.cn"),
+        "tenant_admin" => Some("admin@qianjiang.gov.cn"),
+        "reporter" => Some("reporter@qianjiang.gov.cn"),
+        "viewer" => Some("viewer@qianjiang.gov.cn"),
+        _ => None,
+    }
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let rows = rows();
+
+    let listed: BTreeSet<_> = backend::http::api_routes().into_iter().collect();
+    let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
+    assert_eq!(covered, listed, "the matrix must have one row per API route, no more, no less");
+
+    let plans = world(&app).await;
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for (c, caller) in CALLERS.iter().enumerate() {
+        for row in &rows {
+            for target in TARGETS {
+                // A fresh sign-in per cell: a cell that signs out cannot affect the next.
+                let client = match email(caller) {
+                    Some(e) => app.sign_in(e).await,
+                    None => browser_like_client(app.addr),
+                };
+                let slug = target.slug();
+                let path = row.path.replace("{slug}", slug).replace("{id}", &plans[slug].to_string());
+                let mut request = client.request(row.method.parse().unwrap(), app.url(&path));
+                if let Some(body) = &row.body {
+                    // A different unknown account per cell, so sign-in throttling stays out of it.
+                    let body = body.to_string().replace("{cell}", &cells.to_string());
+                    request = request.header("content-type", "application/json").body(body);
+                }
+                let status = request.send().await.unwrap().status().as_u16();
+                let expected = match target {
+                    Target::Own => row.own[c],
+                    Target::OtherTenant => row.other_tenant[c],
+                    Target::OtherRegion => row.other_region[c],
+                };
+                cells += 1;
+                if status != expected {
+                    failures.push(format!(
+                        "{caller} {} {path} ({target:?}): expected {expected}, got {status}",
+                        row.method
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {cells} cells unexpected:\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "authorisation matrix: {} roles × {} routes × {} scopes = {cells} cells",
+        CALLERS.len(),
+        rows.len(),
+        TARGETS.len()
+    );
+}
