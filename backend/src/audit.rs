@@ -48,3 +48,31 @@ pub async fn append(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<(
     .await?;
     Ok(())
 }
+
+/// Records a refused write in its own transaction (the refused one never commits), in the
+/// context of the tenant it targeted, so that tenant's admins see the attempt.
+pub async fn refused(
+    pool: &sqlx::PgPool,
+    tenant_id: Uuid,
+    actor: Option<Uuid>,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    reason: &str,
+) -> sqlx::Result<()> {
+    let mut tx = crate::db::tenant_tx(pool, &[tenant_id]).await?;
+    append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant_id),
+            actor,
+            action: format!("{action}.denied"),
+            entity,
+            entity_id: entity_id.to_owned(),
+            before: None,
+            after: Some(serde_json::json!({ "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await
+}

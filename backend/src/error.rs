@@ -27,6 +27,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// An edit of an existing record without `If-Match: "<version>"`.
+    #[error("send If-Match with the version you are editing")]
+    PreconditionRequired,
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many attempts; try again in {0} s")]
     TooManyRequests(u64),
@@ -48,6 +51,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +66,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::TooManyRequests(_) => "too_many_requests",
             ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::PreconditionRequired => "precondition_required",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::Database(_) | ApiError::Internal(_) => "internal",
         }
@@ -97,7 +102,9 @@ impl From<ApiError> for PageError {
                 PageError::NotFound
             }
             ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unprocessable(m) => PageError::Invalid(m),
-            e @ (ApiError::TooManyRequests(_) | ApiError::PayloadTooLarge) => PageError::Invalid(e.to_string()),
+            e @ (ApiError::TooManyRequests(_) | ApiError::PayloadTooLarge | ApiError::PreconditionRequired) => {
+                PageError::Invalid(e.to_string())
+            }
             ApiError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 PageError::Internal
@@ -129,6 +136,7 @@ mod tests {
             (ApiError::Conflict("x".into()), 409, "conflict"),
             (ApiError::TooManyRequests(3), 429, "too_many_requests"),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (ApiError::PreconditionRequired, 428, "precondition_required"),
             (ApiError::Unprocessable("x".into()), 422, "unprocessable"),
             (ApiError::Internal(anyhow::anyhow!("secret detail")), 500, "internal"),
         ];

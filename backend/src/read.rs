@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use shared::api::{IndicatorRow, Latest, PlanDetail, PlanSummary, TaskRow, TenantPlans, TenantSummary, UnitRef};
-use shared::model::{Comparator, IndicatorStatus, TaskStatus, UnitRole};
+use shared::model::{Comparator, TaskStatus, UnitRole};
 use shared::page_data::Caller;
 use shared::period::Period;
-use shared::progress::{Deadline, Target, is_overdue};
+use shared::progress::{Deadline, is_overdue};
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -171,6 +171,8 @@ struct IndicatorRecord {
     period_year: Option<i32>,
     period_quarter: Option<i16>,
     value: Option<Decimal>,
+    progress: Option<Decimal>,
+    status: String,
 }
 
 /// The plan's indicators in document order, each with its latest approved value and the
@@ -179,15 +181,10 @@ pub async fn indicators(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<In
     let rows: Vec<IndicatorRecord> = sqlx::query_as(
         "select i.indicator_id, i.code, a.name as area, i.name, i.unit, i.baseline_year, i.baseline_value,
                 i.target_year, i.target_value, i.comparator, i.catalog_key, i.notes,
-                r.period_year, r.period_quarter, r.value
+                i.latest_period_year as period_year, i.latest_period_quarter as period_quarter, i.latest_value as value,
+                i.progress, i.status
          from indicator i
          join area a on a.area_id = i.area_id
-         left join lateral (
-             select period_year, period_quarter, value from indicator_report r
-             where r.indicator_id = i.indicator_id and r.state = 'approved'
-             order by period_year desc, coalesce(period_quarter, 4) desc, decided_at desc
-             limit 1
-         ) r on true
          where i.plan_id = $1
          order by a.position, i.position",
     )
@@ -199,13 +196,6 @@ pub async fn indicators(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<In
 
 fn indicator_row(r: IndicatorRecord) -> Result<IndicatorRow> {
     let comparator: Comparator = word(&r.comparator)?;
-    let target = Target {
-        baseline_year: r.baseline_year,
-        baseline_value: r.baseline_value,
-        target_year: r.target_year,
-        target_value: r.target_value,
-        comparator,
-    };
     let latest = match (r.period_year, r.value) {
         (Some(year), Some(value)) => {
             let quarter = r.period_quarter.and_then(|q| u8::try_from(q).ok());
@@ -214,7 +204,6 @@ fn indicator_row(r: IndicatorRecord) -> Result<IndicatorRow> {
         }
         _ => None,
     };
-    let assessment = target.assess(latest.as_ref().map(|l| (l.period, l.value)));
     Ok(IndicatorRow {
         id: r.indicator_id,
         code: r.code,
@@ -229,8 +218,9 @@ fn indicator_row(r: IndicatorRecord) -> Result<IndicatorRow> {
         catalog_key: r.catalog_key,
         notes: r.notes,
         latest,
-        progress: assessment.and_then(|a| a.progress.to_f64()),
-        status: assessment.map_or(IndicatorStatus::NoData, |a| a.status),
+        // Kept on the row by `progress_store` whenever an approval changes the latest value.
+        progress: r.progress.and_then(|p| p.to_f64()),
+        status: word(&r.status)?,
     })
 }
 
@@ -242,7 +232,7 @@ struct TaskRecord {
     text: String,
     due_year: Option<i32>,
     ongoing: bool,
-    status: Option<String>,
+    status: String,
     percent: Option<Decimal>,
 }
 
@@ -258,13 +248,9 @@ struct AssignmentRecord {
 /// they are overdue on `today` (the tenant's date).
 pub async fn tasks(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<TaskRow>> {
     let rows: Vec<TaskRecord> = sqlx::query_as(
-        "select t.task_id, t.seq, a.name as area, t.text, t.due_year, t.ongoing, u.status, u.percent
+        "select t.task_id, t.seq, a.name as area, t.text, t.due_year, t.ongoing, t.status, t.percent
          from task t
          join area a on a.area_id = t.area_id
-         left join lateral (
-             select status, percent from task_update u
-             where u.task_id = t.task_id order by created_at desc limit 1
-         ) u on true
          where t.plan_id = $1
          order by a.position, t.position",
     )
@@ -295,10 +281,7 @@ pub async fn tasks(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> 
 
     rows.into_iter()
         .map(|r| {
-            let status = match &r.status {
-                Some(s) => word(s)?,
-                None => TaskStatus::NotStarted,
-            };
+            let status: TaskStatus = word(&r.status)?;
             let deadline = match (r.due_year, r.ongoing) {
                 (_, true) => Deadline::Ongoing,
                 (Some(y), false) => Deadline::Year(y),

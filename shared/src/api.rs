@@ -109,3 +109,140 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
 }
+
+/// `POST …/indicators/{id}/reports`: a reported value for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    pub period: String,
+    pub value: Decimal,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The approved report for the same period that this one corrects.
+    #[serde(default)]
+    pub corrects: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub id: Uuid,
+    pub indicator_id: Uuid,
+    pub period: Period,
+    pub value: Decimal,
+    pub note: Option<String>,
+    pub source: Option<String>,
+    pub state: ReportState,
+    pub reported_by: Option<String>,
+    pub reported_at: chrono::DateTime<chrono::Utc>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub decision_reason: Option<String>,
+    pub supersedes: Option<Uuid>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    Submitted,
+    Approved,
+    Rejected,
+}
+
+/// `POST …/reports/{id}/reject`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    pub reason: String,
+}
+
+/// `POST …/tasks/{id}/updates`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTaskUpdate {
+    pub status: crate::model::TaskStatus,
+    #[serde(default)]
+    pub percent: Option<Decimal>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskUpdateRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub status: TaskStatus,
+    pub percent: Option<Decimal>,
+    pub note: Option<String>,
+    pub updated_by: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `PUT …/indicators/{id}/units`: the organisations that answer for an indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorUnits {
+    #[serde(default)]
+    pub lead: Vec<String>,
+    #[serde(default)]
+    pub responsible: Vec<String>,
+}
+
+/// Counts of indicators by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub total: i64,
+    pub achieved: i64,
+    pub on_track: i64,
+    pub at_risk: i64,
+    pub behind: i64,
+    pub no_data: i64,
+}
+
+/// Counts of tasks by status, and how many are overdue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskCounts {
+    pub total: i64,
+    pub not_started: i64,
+    pub in_progress: i64,
+    pub completed: i64,
+    pub blocked: i64,
+    pub overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaSummary {
+    /// Null for the plan as a whole.
+    pub area: Option<String>,
+    pub indicators: StatusCounts,
+    /// Mean progress of the indicators that have an approved value; null when none has.
+    pub mean_progress: Option<f64>,
+    pub tasks: TaskCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitWorkload {
+    pub id: Uuid,
+    pub name: String,
+    /// Tasks the unit leads.
+    pub lead: i64,
+    /// Tasks the unit is responsible for (and does not also lead).
+    pub responsible: i64,
+    pub completed: i64,
+    pub overdue: i64,
+    /// Completed share of the tasks it leads or is responsible for.
+    pub completion: f64,
+}
+
+/// `GET …/plans/{id}/dashboard`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub plan: PlanSummary,
+    /// The tenant's date the overdue counts are taken at.
+    pub as_of: NaiveDate,
+    pub overall: AreaSummary,
+    pub areas: Vec<AreaSummary>,
+    pub units: Vec<UnitWorkload>,
+}

@@ -9,9 +9,12 @@ mod health;
 mod json;
 mod pages;
 mod plans;
+mod reports;
 mod routes;
 mod security;
+mod tasks;
 mod tenants;
+mod versions;
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -30,6 +33,8 @@ fn api() -> ApiRoutes {
     let r = auth::routes(r);
     let r = tenants::routes(r);
     let r = plans::routes(r);
+    let r = reports::routes(r);
+    let r = tasks::routes(r);
     audit::routes(r)
 }
 

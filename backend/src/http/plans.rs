@@ -2,17 +2,18 @@
 
 use super::routes::ApiRoutes;
 use crate::app::AppState;
-use crate::db;
 use crate::error::{Result, parse_id};
 use crate::read;
+use crate::{dashboard, db};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use shared::api::{IndicatorRow, TaskRow};
+use shared::api::{Dashboard, IndicatorRow, TaskRow};
 use shared::page_data::Caller;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
     r.get("/api/v1/tenants/{slug}/plans/{id}/indicators", list_indicators)
         .get("/api/v1/tenants/{slug}/plans/{id}/tasks", list_tasks)
+        .get("/api/v1/tenants/{slug}/plans/{id}/dashboard", get_dashboard)
 }
 
 async fn list_indicators(
@@ -42,4 +43,20 @@ async fn list_tasks(
     let rows = read::tasks(&mut tx, plan_id, today).await?;
     tx.commit().await?;
     Ok(Json(rows))
+}
+
+async fn get_dashboard(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Json<Dashboard>> {
+    let plan_id = parse_id("plan", &id)?;
+    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
+    let visible = read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
+    let today = state.clock.today_in(&visible.tenant.time_zone);
+    let (areas, overall) = dashboard::areas(&mut tx, plan_id, today).await?;
+    let units = dashboard::units(&mut tx, plan_id, today).await?;
+    tx.commit().await?;
+    Ok(Json(Dashboard { plan: visible.plan, as_of: today, overall, areas, units }))
 }

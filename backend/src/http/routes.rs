@@ -5,7 +5,7 @@
 use crate::app::AppState;
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 pub struct ApiRoutes {
     router: Router<AppState>,
@@ -26,6 +26,12 @@ impl ApiRoutes {
     pub fn post<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Self {
         self.list.push(("POST", path));
         self.router = self.router.route(path, post(handler));
+        self
+    }
+
+    pub fn put<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Self {
+        self.list.push(("PUT", path));
+        self.router = self.router.route(path, put(handler));
         self
     }
 

@@ -6,6 +6,7 @@ mod auth;
 mod isolation;
 mod matrix;
 mod pages;
+mod progress;
 mod read_api;
 mod schema;
 mod seed_fidelity;

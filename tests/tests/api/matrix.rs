@@ -41,6 +41,8 @@ struct Row {
     other_region: [u16; 6],
     /// A body for the request, where the route takes one (`{cell}` becomes the cell's number).
     body: Option<serde_json::Value>,
+    /// Send `If-Match: "1"` (the version of a record nobody has edited yet).
+    if_match: bool,
 }
 
 const fn same(codes: [u16; 6]) -> ([u16; 6], [u16; 6], [u16; 6]) {
@@ -55,10 +57,21 @@ fn rows() -> Vec<Row> {
         other_tenant,
         other_region,
         body: None,
+        if_match: false,
     };
     // Internal plan data: the tenant's own users, supervisors of its region, platform admins.
     let internal_read =
         ([404, 200, 200, 200, 200, 200], [404, 200, 200, 404, 404, 404], [404, 200, 404, 404, 404, 404]);
+    // Unapproved figures: signed-in readers with the tenant in scope.
+    let signed_in_read =
+        ([401, 200, 200, 200, 200, 200], [401, 200, 200, 404, 404, 404], [401, 200, 404, 404, 404, 404]);
+    // Reporting: tenant admins, and reporters where their unit answers for the item
+    // (`reporter` is the reporter's answer on its own tenant).
+    let admin_write = |ok: u16, reporter: u16| {
+        ([401, 403, 403, ok, reporter, 403], [401, 403, 403, 404, 404, 404], [401, 403, 404, 404, 404, 404])
+    };
+    // Deciding on reports, naming responsible units: tenant admins only.
+    let admin_only = |ok: u16| admin_write(ok, 403);
     vec![
         row("GET", "/healthz", same([200; 6])),
         row("GET", "/readyz", same([200; 6])),
@@ -76,6 +89,32 @@ fn rows() -> Vec<Row> {
         row("GET", "/api/v1/tenants/{slug}/plans", same([200; 6])),
         row("GET", "/api/v1/tenants/{slug}/plans/{id}/indicators", internal_read),
         row("GET", "/api/v1/tenants/{slug}/plans/{id}/tasks", internal_read),
+        row("GET", "/api/v1/tenants/{slug}/plans/{id}/dashboard", internal_read),
+        row("GET", "/api/v1/tenants/{slug}/indicators/{id}/reports", signed_in_read),
+        Row {
+            body: Some(json!({"period": "2023", "value": 1})),
+            ..row("POST", "/api/v1/tenants/{slug}/indicators/{id}/reports", admin_write(201, 403))
+        },
+        Row {
+            if_match: true,
+            ..row("POST", "/api/v1/tenants/{slug}/indicators/{id}/reports/{rid}/approve", admin_only(200))
+        },
+        Row {
+            if_match: true,
+            body: Some(json!({"reason": "the source is missing"})),
+            ..row("POST", "/api/v1/tenants/{slug}/indicators/{id}/reports/{rid}/reject", admin_only(200))
+        },
+        Row {
+            if_match: true,
+            body: Some(json!({"lead": [], "responsible": []})),
+            ..row("PUT", "/api/v1/tenants/{slug}/indicators/{id}/units", admin_only(204))
+        },
+        row("GET", "/api/v1/tenants/{slug}/tasks/{id}/updates", signed_in_read),
+        // Task 1 is led by 区发展改革委, the reporter's unit.
+        Row {
+            body: Some(json!({"status": "in_progress"})),
+            ..row("POST", "/api/v1/tenants/{slug}/tasks/{id}/updates", admin_write(201, 201))
+        },
         row(
             "GET",
             "/api/v1/tenants/{slug}/audit",
@@ -86,7 +125,17 @@ fn rows() -> Vec<Row> {
 
 /// Two more tenants (one in another region), each with an internal plan, and the seed's
 /// plan made internal, so that every plan route depends on the caller's scope.
-async fn world(app: &TestApp) -> HashMap<&'static str, Uuid> {
+/// The ids a target tenant's paths use.
+struct Ids {
+    plan: Uuid,
+    indicator: Uuid,
+    task: Uuid,
+    /// Submitted reports: one to approve, one to reject.
+    approve: Uuid,
+    reject: Uuid,
+}
+
+async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
     sqlx::raw_sql(
         "insert into region (slug, name) values ('sichuan', '四川省');
          insert into tenant (region_id, slug, name) select region_id, 'neighbour', '邻区' from region where slug = 'chongqing';
@@ -122,7 +171,36 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Uuid> {
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
     app.add_user("reporter@qianjiang.gov.cn", Role::Reporter, Some("qianjiang"), None, &["区发展改革委"]).await;
     app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
-    plans
+    let mut ids = HashMap::new();
+    for (slug, plan) in plans {
+        let (tenant, indicator): (Uuid, Uuid) =
+            sqlx::query_as("select tenant_id, indicator_id from indicator where plan_id = $1 and code = '1.1'")
+                .bind(plan)
+                .fetch_one(&app.admin)
+                .await
+                .unwrap();
+        let task: Uuid = sqlx::query_scalar("select task_id from task where plan_id = $1 and position = 1")
+            .bind(plan)
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
+        let mut reports = Vec::new();
+        for year in [2021, 2022] {
+            let id: Uuid = sqlx::query_scalar(
+                "insert into indicator_report (tenant_id, indicator_id, period_year, value) values ($1, $2, $3, 1)
+                 returning report_id",
+            )
+            .bind(tenant)
+            .bind(indicator)
+            .bind(year)
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
+            reports.push(id);
+        }
+        ids.insert(slug, Ids { plan, indicator, task, approve: reports[0], reject: reports[1] });
+    }
+    ids
 }
 
 fn email(caller: &str) -> Option<&'static str> {
@@ -145,7 +223,7 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
     let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
     assert_eq!(covered, listed, "the matrix must have one row per API route, no more, no less");
 
-    let plans = world(&app).await;
+    let world = world(&app).await;
     let mut failures = Vec::new();
     let mut cells = 0;
     for (c, caller) in CALLERS.iter().enumerate() {
@@ -157,8 +235,19 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                     None => browser_like_client(app.addr),
                 };
                 let slug = target.slug();
-                let path = row.path.replace("{slug}", slug).replace("{id}", &plans[slug].to_string());
+                let ids = &world[slug];
+                let report = if row.path.ends_with("/reject") { ids.reject } else { ids.approve };
+                let path = row
+                    .path
+                    .replace("{slug}", slug)
+                    .replace("/plans/{id}", &format!("/plans/{}", ids.plan))
+                    .replace("/indicators/{id}", &format!("/indicators/{}", ids.indicator))
+                    .replace("/tasks/{id}", &format!("/tasks/{}", ids.task))
+                    .replace("{rid}", &report.to_string());
                 let mut request = client.request(row.method.parse().unwrap(), app.url(&path));
+                if row.if_match {
+                    request = request.header("if-match", "\"1\"");
+                }
                 if let Some(body) = &row.body {
                     // A different unknown account per cell, so sign-in throttling stays out of it.
                     let body = body.to_string().replace("{cell}", &cells.to_string());

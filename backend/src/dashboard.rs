@@ -1,0 +1,163 @@
+//! The plan dashboard (PRODUCT.md §4): per area and overall, indicators by status and their
+//! mean progress, tasks by status and overdue, and per organisation the tasks it leads or
+//! answers for. Counted by PostgreSQL over the standing kept on each row; nothing is loaded
+//! row by row into the server.
+
+use crate::error::Result;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use shared::api::{AreaSummary, StatusCounts, TaskCounts, UnitWorkload};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct IndicatorGroup {
+    position: Option<i32>,
+    name: Option<String>,
+    total: i64,
+    achieved: i64,
+    on_track: i64,
+    at_risk: i64,
+    behind: i64,
+    no_data: i64,
+    mean_progress: Option<Decimal>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskGroup {
+    position: Option<i32>,
+    total: i64,
+    not_started: i64,
+    in_progress: i64,
+    completed: i64,
+    blocked: i64,
+    overdue: i64,
+}
+
+/// Whether a task is overdue in SQL, for `$2` = the current year (PRODUCT.md §3, the same
+/// rule as `shared::progress::is_overdue`).
+const OVERDUE: &str = "(not t.ongoing and t.due_year is not null and t.status <> 'completed' and t.due_year < $2)";
+
+/// Area summaries in plan order, then the plan as a whole (area None).
+pub async fn areas(
+    conn: &mut PgConnection,
+    plan_id: Uuid,
+    today: NaiveDate,
+) -> Result<(Vec<AreaSummary>, AreaSummary)> {
+    let indicator_groups: Vec<IndicatorGroup> = sqlx::query_as(
+        "select a.position, a.name, count(i.indicator_id) as total,
+                count(*) filter (where i.status = 'achieved') as achieved,
+                count(*) filter (where i.status = 'on_track') as on_track,
+                count(*) filter (where i.status = 'at_risk') as at_risk,
+                count(*) filter (where i.status = 'behind') as behind,
+                count(*) filter (where i.status = 'no_data') as no_data,
+                avg(i.progress) as mean_progress
+         from area a left join indicator i on i.area_id = a.area_id
+         where a.plan_id = $1
+         group by grouping sets ((a.position, a.name), ())
+         order by a.position nulls last",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let task_groups: Vec<TaskGroup> = sqlx::query_as(&format!(
+        "select a.position, count(t.task_id) as total,
+                count(*) filter (where t.status = 'not_started') as not_started,
+                count(*) filter (where t.status = 'in_progress') as in_progress,
+                count(*) filter (where t.status = 'completed') as completed,
+                count(*) filter (where t.status = 'blocked') as blocked,
+                count(*) filter (where {OVERDUE}) as overdue
+         from area a left join task t on t.area_id = a.area_id
+         where a.plan_id = $1
+         group by grouping sets ((a.position), ())
+         order by a.position nulls last"
+    ))
+    .bind(plan_id)
+    .bind(today.year())
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut summaries: Vec<AreaSummary> = indicator_groups
+        .into_iter()
+        .map(|g| {
+            let tasks = task_groups.iter().find(|t| t.position == g.position);
+            AreaSummary {
+                area: g.name,
+                indicators: StatusCounts {
+                    total: g.total,
+                    achieved: g.achieved,
+                    on_track: g.on_track,
+                    at_risk: g.at_risk,
+                    behind: g.behind,
+                    no_data: g.no_data,
+                },
+                mean_progress: g.mean_progress.and_then(|m| m.to_f64()),
+                tasks: tasks.map_or_else(TaskCounts::default, |t| TaskCounts {
+                    total: t.total,
+                    not_started: t.not_started,
+                    in_progress: t.in_progress,
+                    completed: t.completed,
+                    blocked: t.blocked,
+                    overdue: t.overdue,
+                }),
+            }
+        })
+        .collect();
+    let overall = summaries.pop().filter(|s| s.area.is_none()).unwrap_or_else(|| AreaSummary {
+        area: None,
+        indicators: StatusCounts::default(),
+        mean_progress: None,
+        tasks: TaskCounts::default(),
+    });
+    Ok((summaries, overall))
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    organisation_id: Uuid,
+    name: String,
+    lead: i64,
+    responsible: i64,
+    completed: i64,
+    overdue: i64,
+}
+
+/// Per organisation: the tasks it leads, those it is responsible for (without leading them),
+/// how many of them are completed and overdue. Busiest first.
+pub async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<UnitWorkload>> {
+    let rows: Vec<UnitRow> = sqlx::query_as(&format!(
+        "with held as (
+             select ta.organisation_id, ta.task_id, bool_or(ta.role = 'lead') as leads
+             from task_assignment ta join task t on t.task_id = ta.task_id
+             where t.plan_id = $1 and ta.role in ('lead', 'responsible')
+             group by ta.organisation_id, ta.task_id)
+         select o.organisation_id, o.name,
+                count(*) filter (where h.leads) as lead,
+                count(*) filter (where not h.leads) as responsible,
+                count(*) filter (where t.status = 'completed') as completed,
+                count(*) filter (where {OVERDUE}) as overdue
+         from held h join task t on t.task_id = h.task_id join organisation o on o.organisation_id = h.organisation_id
+         group by o.organisation_id, o.name
+         order by count(*) desc, o.name"
+    ))
+    .bind(plan_id)
+    .bind(today.year())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let held = r.lead + r.responsible;
+            UnitWorkload {
+                id: r.organisation_id,
+                name: r.name,
+                lead: r.lead,
+                responsible: r.responsible,
+                completed: r.completed,
+                overdue: r.overdue,
+                completion: if held == 0 { 0.0 } else { r.completed as f64 / held as f64 },
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,416 @@
+//! Indicator reports: submitting a value for a period, approving or rejecting it, correcting
+//! an approved one (the corrected report stays as history), and naming the organisations that
+//! answer for an indicator. Only approved values count (`progress_store`).
+
+use crate::access;
+use crate::audit::{self, Event};
+use crate::db;
+use crate::error::{ApiError, Result};
+use crate::progress_store;
+use crate::read::TenantRecord;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde_json::json;
+use shared::api::{IndicatorUnits, NewReport, ReportRow, ReportState};
+use shared::page_data::Caller;
+use shared::period::Period;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// Largest magnitude a reported value may have.
+pub const MAX_ABS_VALUE: i64 = 1_000_000_000_000_000;
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+struct IndicatorForWrite {
+    period_start: i32,
+    period_end: i32,
+    version: i32,
+    units: Vec<Uuid>,
+}
+
+async fn indicator_for_write(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    indicator_id: Uuid,
+) -> Result<IndicatorForWrite> {
+    let row: Option<(i32, i32, i32)> = sqlx::query_as(
+        "select p.period_start, p.period_end, i.version from indicator i join plan p using (plan_id)
+         where i.indicator_id = $1 and i.tenant_id = $2",
+    )
+    .bind(indicator_id)
+    .bind(tenant_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (period_start, period_end, version) = row.ok_or(ApiError::NotFound("indicator"))?;
+    let units = sqlx::query_scalar("select organisation_id from indicator_assignment where indicator_id = $1")
+        .bind(indicator_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(IndicatorForWrite { period_start, period_end, version, units })
+}
+
+/// Runs an access decision; a refusal is audited (in its own transaction) before it is returned.
+pub async fn guard(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    action: &str,
+    entity: &str,
+    id: Uuid,
+    decision: Result<()>,
+) -> Result<()> {
+    if let Err(e) = decision {
+        audit::refused(pool, tenant.tenant_id, caller.user_id, action, entity, &id.to_string(), e.code()).await?;
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn check_text(field: &str, value: &Option<String>) -> Result<()> {
+    match value {
+        Some(v) if v.chars().count() > MAX_NOTE_CHARS => {
+            Err(ApiError::Unprocessable(format!("{field} is longer than {MAX_NOTE_CHARS} characters")))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRecord {
+    report_id: Uuid,
+    indicator_id: Uuid,
+    period_year: i32,
+    period_quarter: Option<i16>,
+    value: Decimal,
+    note: Option<String>,
+    source: Option<String>,
+    state: String,
+    reported_by: Option<String>,
+    reported_at: DateTime<Utc>,
+    decided_by: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    decision_reason: Option<String>,
+    supersedes: Option<Uuid>,
+    version: i32,
+}
+
+const REPORT_SELECT: &str = "
+    select r.report_id, r.indicator_id, r.period_year, r.period_quarter, r.value, r.note, r.source, r.state,
+           ru.email as reported_by, r.reported_at, du.email as decided_by, r.decided_at, r.decision_reason,
+           r.supersedes, r.version
+    from indicator_report r
+    left join app_user ru on ru.user_id = r.reported_by
+    left join app_user du on du.user_id = r.decided_by";
+
+impl ReportRecord {
+    fn into_row(self) -> Result<ReportRow> {
+        let period = Period::new(self.period_year, self.period_quarter.and_then(|q| u8::try_from(q).ok()))
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        let state = match self.state.as_str() {
+            "submitted" => ReportState::Submitted,
+            "approved" => ReportState::Approved,
+            "rejected" => ReportState::Rejected,
+            other => return Err(ApiError::Internal(anyhow::anyhow!("unknown report state {other}"))),
+        };
+        Ok(ReportRow {
+            id: self.report_id,
+            indicator_id: self.indicator_id,
+            period,
+            value: self.value,
+            note: self.note,
+            source: self.source,
+            state,
+            reported_by: self.reported_by,
+            reported_at: self.reported_at,
+            decided_by: self.decided_by,
+            decided_at: self.decided_at,
+            decision_reason: self.decision_reason,
+            supersedes: self.supersedes,
+            version: self.version,
+        })
+    }
+}
+
+async fn report(conn: &mut PgConnection, report_id: Uuid) -> Result<ReportRow> {
+    let record: ReportRecord = sqlx::query_as(&format!("{REPORT_SELECT} where r.report_id = $1"))
+        .bind(report_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(ApiError::NotFound("report"))?;
+    record.into_row()
+}
+
+/// The history of an indicator's reports, newest first.
+pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicator_id: Uuid) -> Result<Vec<ReportRow>> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    // Reports include values not yet approved: the tenant's own readers only.
+    if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
+        return Err(if caller.user_id.is_some() { ApiError::NotFound("indicator") } else { ApiError::Unauthorized });
+    }
+    indicator_for_write(&mut tx, tenant.tenant_id, indicator_id).await?;
+    let records: Vec<ReportRecord> = sqlx::query_as(&format!(
+        "{REPORT_SELECT} where r.indicator_id = $1 order by r.period_year desc, coalesce(r.period_quarter, 4) desc,
+                                                          r.reported_at desc, r.entry_seq desc"
+    ))
+    .bind(indicator_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    records.into_iter().map(ReportRecord::into_row).collect()
+}
+
+pub async fn submit(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    indicator_id: Uuid,
+    new: NewReport,
+) -> Result<ReportRow> {
+    let actor = access::signed_in(caller)?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    // Whether the indicator exists is not told to those who may not see the tenant.
+    if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
+        guard(pool, tenant, caller, "report.create", "indicator", indicator_id, Err(ApiError::NotFound("indicator")))
+            .await?;
+    }
+    let indicator = indicator_for_write(&mut tx, tenant.tenant_id, indicator_id).await?;
+    let decision = access::report_on(caller, tenant.reference(), &indicator.units);
+    guard(pool, tenant, caller, "report.create", "indicator", indicator_id, decision).await?;
+
+    let period: Period =
+        new.period.parse().map_err(|e: shared::period::InvalidPeriod| ApiError::Unprocessable(e.to_string()))?;
+    if !(indicator.period_start..=indicator.period_end).contains(&period.calendar_year()) {
+        return Err(ApiError::Unprocessable(format!(
+            "period {period} is outside the plan's period {}–{}",
+            indicator.period_start, indicator.period_end
+        )));
+    }
+    if new.value.abs() > Decimal::from(MAX_ABS_VALUE) {
+        return Err(ApiError::Unprocessable("value is out of range".into()));
+    }
+    check_text("note", &new.note)?;
+    check_text("source", &new.source)?;
+
+    // The report standing for this period now: the one awaiting a decision, or the approved
+    // one no approved correction has replaced.
+    let current: Option<(Uuid, String)> = sqlx::query_as(
+        "select report_id, state from indicator_report r
+         where indicator_id = $1 and period_year = $2 and period_quarter is not distinct from $3
+           and (state = 'submitted' or (state = 'approved' and not exists (
+                select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')))
+         order by (state = 'submitted') desc, decided_at desc, entry_seq desc limit 1",
+    )
+    .bind(indicator_id)
+    .bind(period.calendar_year())
+    .bind(period.quarter().map(i16::from))
+    .fetch_optional(&mut *tx)
+    .await?;
+    match (&current, new.corrects) {
+        (None, None) => {}
+        (Some((id, state)), _) if state == "submitted" => {
+            return Err(ApiError::Conflict(format!(
+                "report {id} for {period} is awaiting a decision; it must be approved or rejected first"
+            )));
+        }
+        (Some((id, _)), Some(corrects)) if *id == corrects => {}
+        (Some((id, _)), _) => {
+            return Err(ApiError::Conflict(format!(
+                "{period} already has an approved report ({id}); to correct it, send \"corrects\": \"{id}\""
+            )));
+        }
+        (None, Some(corrects)) => {
+            return Err(ApiError::Conflict(format!("report {corrects} is not the approved report for {period}")));
+        }
+    }
+
+    let report_id: Uuid = sqlx::query_scalar(
+        "insert into indicator_report (tenant_id, indicator_id, period_year, period_quarter, value, note, source,
+                                       reported_by, reported_at, supersedes)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning report_id",
+    )
+    .bind(tenant.tenant_id)
+    .bind(indicator_id)
+    .bind(period.calendar_year())
+    .bind(period.quarter().map(i16::from))
+    .bind(new.value)
+    .bind(&new.note)
+    .bind(&new.source)
+    .bind(actor)
+    .bind(now)
+    .bind(new.corrects)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.constraint() == Some("indicator_report_open_idx") => {
+            ApiError::Conflict(format!("a report for {period} is already awaiting a decision"))
+        }
+        _ => ApiError::Database(e),
+    })?;
+    let row = report(&mut tx, report_id).await?;
+    audit::append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant.tenant_id),
+            actor: Some(actor),
+            action: "report.create".into(),
+            entity: "report",
+            entity_id: report_id.to_string(),
+            before: None,
+            after: Some(json!(row)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Approves (`reason` None) or rejects a submitted report, if `expected_version` is current.
+pub async fn decide(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    report_id: Uuid,
+    expected_version: i32,
+    rejection: Option<String>,
+) -> Result<ReportRow> {
+    let actor = access::signed_in(caller)?;
+    let action = if rejection.is_some() { "report.reject" } else { "report.approve" };
+    let decision = access::administer_tenant(caller, tenant.reference());
+    guard(pool, tenant, caller, action, "report", report_id, decision).await?;
+    if let Some(reason) = &rejection {
+        let n = reason.trim().chars().count();
+        if n == 0 || n > MAX_NOTE_CHARS {
+            return Err(ApiError::Unprocessable(format!(
+                "a rejection needs a reason of 1 to {MAX_NOTE_CHARS} characters"
+            )));
+        }
+    }
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let before: ReportRow =
+        sqlx::query_as::<_, ReportRecord>(&format!("{REPORT_SELECT} where r.report_id = $1 for update of r"))
+            .bind(report_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(ApiError::NotFound("report"))?
+            .into_row()?;
+    if before.version != expected_version {
+        return Err(ApiError::Conflict(format!(
+            "report {report_id} has changed (version {} now, {expected_version} expected); reload it",
+            before.version
+        )));
+    }
+    if before.state != ReportState::Submitted {
+        return Err(ApiError::Conflict(format!("report {report_id} was already decided")));
+    }
+    let state = if rejection.is_some() { "rejected" } else { "approved" };
+    sqlx::query(
+        "update indicator_report set state = $2, decided_by = $3, decided_at = $4, decision_reason = $5, version = version + 1
+         where report_id = $1",
+    )
+    .bind(report_id)
+    .bind(state)
+    .bind(actor)
+    .bind(now)
+    .bind(rejection.as_deref().map(str::trim))
+    .execute(&mut *tx)
+    .await?;
+    if rejection.is_none() {
+        progress_store::refresh_indicator(&mut tx, before.indicator_id).await?;
+    }
+    let after = report(&mut tx, report_id).await?;
+    audit::append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant.tenant_id),
+            actor: Some(actor),
+            action: action.into(),
+            entity: "report",
+            entity_id: report_id.to_string(),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Sets the organisations that lead and answer for an indicator (tenant admins), if
+/// `expected_version` is the indicator's current version. Returns the new version.
+pub async fn set_units(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    indicator_id: Uuid,
+    expected_version: i32,
+    units: IndicatorUnits,
+) -> Result<i32> {
+    let actor = access::signed_in(caller)?;
+    let decision = access::administer_tenant(caller, tenant.reference());
+    guard(pool, tenant, caller, "indicator.units", "indicator", indicator_id, decision).await?;
+    if units.lead.len() + units.responsible.len() > 100 {
+        return Err(ApiError::Unprocessable("at most 100 units".into()));
+    }
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let indicator = indicator_for_write(&mut tx, tenant.tenant_id, indicator_id).await?;
+    if indicator.version != expected_version {
+        return Err(ApiError::Conflict(format!(
+            "indicator {indicator_id} has changed (version {} now, {expected_version} expected); reload it",
+            indicator.version
+        )));
+    }
+    let before: Vec<(String, String)> = sqlx::query_as(
+        "select a.role, o.name from indicator_assignment a join organisation o using (organisation_id)
+         where a.indicator_id = $1 order by a.role, o.name",
+    )
+    .bind(indicator_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query("delete from indicator_assignment where indicator_id = $1")
+        .bind(indicator_id)
+        .execute(&mut *tx)
+        .await?;
+    for (role, names) in [("lead", &units.lead), ("responsible", &units.responsible)] {
+        for name in names {
+            let org: Uuid =
+                sqlx::query_scalar("select organisation_id from organisation where tenant_id = $1 and name = $2")
+                    .bind(tenant.tenant_id)
+                    .bind(name)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| ApiError::Unprocessable(format!("{role}: no organisation named {name:?}")))?;
+            sqlx::query(
+                "insert into indicator_assignment (tenant_id, indicator_id, organisation_id, role) values ($1, $2, $3, $4)
+                 on conflict do nothing",
+            )
+            .bind(tenant.tenant_id)
+            .bind(indicator_id)
+            .bind(org)
+            .bind(role)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let version: i32 =
+        sqlx::query_scalar("update indicator set version = version + 1 where indicator_id = $1 returning version")
+            .bind(indicator_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    audit::append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant.tenant_id),
+            actor: Some(actor),
+            action: "indicator.units".into(),
+            entity: "indicator",
+            entity_id: indicator_id.to_string(),
+            before: Some(json!(before)),
+            after: Some(json!(units)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
