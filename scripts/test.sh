@@ -21,5 +21,7 @@ build_site dev
 # #[sqlx::test] creates (and drops) one database per test from this connection.
 export DATABASE_URL=$PG_ADMIN_BASE/postgres
 export PLANBOARD_SITE_ROOT=$PWD/target/site
+# The view cache of the test servers (tests that stop Redis start one of their own).
+export REDIS_URL=redis://127.0.0.1:${REDIS_PORT}
 log "running the tests"
 cargo test --workspace

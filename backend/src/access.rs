@@ -88,6 +88,28 @@ pub fn import_plan(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError> {
     require(caller, tenant, |g| matches!(g.role, Role::PlatformAdmin | Role::TenantAdmin))
 }
 
+/// Comparing the districts of a region: its supervisors and platform admins.
+pub fn compare_region(caller: &Caller, region_id: Uuid) -> Result<(), ApiError> {
+    signed_in(caller)?;
+    let allowed = caller.grants.iter().any(|g| match g.role {
+        Role::PlatformAdmin => true,
+        Role::Supervisor => g.region_id == Some(region_id),
+        _ => false,
+    });
+    if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
+/// Mapping a tenant's indicator to the catalog: platform admins.
+pub fn map_to_catalog(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError> {
+    require(caller, tenant, |g| g.role == Role::PlatformAdmin)
+}
+
+/// Editing the indicator catalog itself: platform admins.
+pub fn edit_catalog(caller: &Caller) -> Result<(), ApiError> {
+    signed_in(caller)?;
+    if caller.grants.iter().any(|g| g.role == Role::PlatformAdmin) { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

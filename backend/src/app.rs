@@ -1,6 +1,7 @@
 //! The application: its shared state, and a server that binds (port 0 in tests), reports its
 //! port, and runs until SIGTERM or Ctrl-C, finishing the requests in flight.
 
+use crate::cache::ViewCache;
 use crate::clock::Clock;
 use crate::http;
 use crate::page_data::BackendPageData;
@@ -20,7 +21,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub leptos_options: LeptosOptions,
     pub page_data: Arc<dyn PageData>,
-    pub redis_configured: bool,
+    pub cache: ViewCache,
     pub session_policy: SessionPolicy,
     /// `scheme://host[:port]` users reach the site at, when it is known (behind a proxy).
     pub public_origin: Option<String>,
@@ -33,7 +34,7 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, clock: Arc<dyn Clock>, site_root: PathBuf, redis_configured: bool) -> Self {
+    pub fn new(pool: PgPool, clock: Arc<dyn Clock>, site_root: PathBuf, cache: ViewCache) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("frontend")
             .site_root(site_root.to_string_lossy().into_owned())
@@ -45,7 +46,7 @@ impl AppState {
             clock,
             leptos_options,
             page_data,
-            redis_configured,
+            cache,
             session_policy: SessionPolicy::default(),
             public_origin: None,
         }

@@ -1,10 +1,11 @@
 //! The `backend` command line (PRODUCT.md §7).
 
 use crate::app::{AppState, Application};
+use crate::cache::ViewCache;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::users::{self, NewGrant};
-use crate::{db, password, seed, telemetry};
+use crate::{db, demo, password, seed, telemetry};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use shared::model::Role;
@@ -25,6 +26,15 @@ pub enum Command {
     Migrate,
     /// Load the shipped tenants (Qianjiang District) and their plans; running it again changes nothing.
     Seed,
+    /// Add clearly labelled synthetic districts (region `demo`) for trying the comparison
+    /// views; never touches a real tenant. `--remove` deletes them all.
+    Demo {
+        /// How many districts to add.
+        #[arg(long, default_value_t = 12)]
+        tenants: usize,
+        #[arg(long)]
+        remove: bool,
+    },
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -74,6 +84,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("user {email} ({user_id}) holds {}", role.as_str());
             Ok(())
         }
+        Command::Demo { tenants, remove } => {
+            let pool = db::connect(config.database_admin_url.expose(), 2).await?;
+            if remove {
+                println!("removed {} demo districts", demo::remove(&pool).await?);
+            } else {
+                let started = std::time::Instant::now();
+                demo::add(&pool, tenants, chrono::Utc::now()).await?;
+                println!("added {tenants} demo districts in region `{}` ({:.1?})", demo::REGION, started.elapsed());
+            }
+            Ok(())
+        }
         Command::Seed => {
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
             let report = seed::seed(&pool).await?;
@@ -98,8 +119,8 @@ fn read_password() -> anyhow::Result<String> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = db::connect(config.database_url.expose(), 16).await?;
     db::ensure_rls_applies(&pool).await?;
-    let state = AppState::new(pool, Arc::new(SystemClock), config.site_root.clone(), config.redis_url.is_some())
-        .configured(&config);
+    let cache = ViewCache::new(config.redis_url.as_ref().map(|u| u.expose()))?;
+    let state = AppState::new(pool, Arc::new(SystemClock), config.site_root.clone(), cache).configured(&config);
     let app = Application::build(state, config.addr).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, "listening");

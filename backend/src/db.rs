@@ -51,3 +51,12 @@ pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transact
     sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(ids).execute(&mut *tx).await?;
     Ok(tx)
 }
+
+/// Marks a tenant's aggregate views as changed, in the writing transaction (see `cache`).
+pub async fn touch_tenant(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("update tenant set data_version = nextval('data_version_seq') where tenant_id = $1")
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -39,6 +39,8 @@ pub enum ApiError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
 }
 
 impl ApiError {
@@ -53,7 +55,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Database(_) | ApiError::Internal(_) | ApiError::Json(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -68,7 +70,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::Unprocessable(_) => "unprocessable",
-            ApiError::Database(_) | ApiError::Internal(_) => "internal",
+            ApiError::Database(_) | ApiError::Internal(_) | ApiError::Json(_) => "internal",
         }
     }
 }
@@ -82,6 +84,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
+                "internal error".to_owned()
+            }
+            ApiError::Json(e) => {
+                tracing::error!(error = %e, "serialisation error");
                 "internal error".to_owned()
             }
             other => other.to_string(),
@@ -111,6 +117,10 @@ impl From<ApiError> for PageError {
             }
             ApiError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
+                PageError::Internal
+            }
+            ApiError::Json(e) => {
+                tracing::error!(error = %e, "serialisation error");
                 PageError::Internal
             }
         }

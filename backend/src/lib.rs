@@ -6,11 +6,15 @@
 pub mod access;
 pub mod app;
 pub mod audit;
+pub mod cache;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod comparison;
 pub mod config;
 pub mod dashboard;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod page_data;

@@ -3,6 +3,7 @@
 //! (all or nothing). The same document stored twice is recognised, not duplicated.
 
 use crate::audit::{self, Event};
+use crate::{catalog, db};
 use serde_json::json;
 use shared::plan_document::{DocumentProblem, Due, PlanDocument};
 use sqlx::PgConnection;
@@ -171,6 +172,8 @@ pub async fn store_plan(
     .execute(&mut *conn)
     .await?;
 
+    catalog::suggest_for_plan(conn, plan_id).await?;
+    db::touch_tenant(conn, tenant_id).await?;
     let after = json!({
         "title": doc.title,
         "issued_on": doc.issued_on,

@@ -29,6 +29,8 @@ pub struct TenantRecord {
     pub region_slug: String,
     pub time_zone: String,
     pub is_demo: bool,
+    /// Bumped by every write that changes the tenant's aggregate views (see `cache`).
+    pub data_version: i64,
 }
 
 impl TenantRecord {
@@ -48,7 +50,7 @@ impl TenantRecord {
 }
 
 const TENANT_COLUMNS: &str =
-    "t.tenant_id, t.region_id, t.slug, t.name, t.name_en, r.slug as region_slug, t.time_zone, t.is_demo
+    "t.tenant_id, t.region_id, t.slug, t.name, t.name_en, r.slug as region_slug, t.time_zone, t.is_demo, t.data_version
      from tenant t join region r using (region_id)";
 
 /// Every tenant. District names and regions are public knowledge; what each reader sees
@@ -167,6 +169,7 @@ struct IndicatorRecord {
     target_value: Decimal,
     comparator: String,
     catalog_key: Option<String>,
+    catalog_suggestion: Option<String>,
     notes: Option<String>,
     period_year: Option<i32>,
     period_quarter: Option<i16>,
@@ -180,7 +183,7 @@ struct IndicatorRecord {
 pub async fn indicators(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<IndicatorRow>> {
     let rows: Vec<IndicatorRecord> = sqlx::query_as(
         "select i.indicator_id, i.code, a.name as area, i.name, i.unit, i.baseline_year, i.baseline_value,
-                i.target_year, i.target_value, i.comparator, i.catalog_key, i.notes,
+                i.target_year, i.target_value, i.comparator, i.catalog_key, i.catalog_suggestion, i.notes,
                 i.latest_period_year as period_year, i.latest_period_quarter as period_quarter, i.latest_value as value,
                 i.progress, i.status
          from indicator i
@@ -216,6 +219,7 @@ fn indicator_row(r: IndicatorRecord) -> Result<IndicatorRow> {
         target_value: r.target_value,
         comparator,
         catalog_key: r.catalog_key,
+        catalog_suggestion: r.catalog_suggestion,
         notes: r.notes,
         latest,
         // Kept on the row by `progress_store` whenever an approval changes the latest value.

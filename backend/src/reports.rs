@@ -318,6 +318,7 @@ pub async fn decide(
     .await?;
     if rejection.is_none() {
         progress_store::refresh_indicator(&mut tx, before.indicator_id).await?;
+        db::touch_tenant(&mut tx, tenant.tenant_id).await?;
     }
     let after = report(&mut tx, report_id).await?;
     audit::append(

@@ -49,6 +49,8 @@ pub struct IndicatorRow {
     pub target_value: Decimal,
     pub comparator: Comparator,
     pub catalog_key: Option<String>,
+    /// A catalog key suggested from the name and unit at import, awaiting confirmation.
+    pub catalog_suggestion: Option<String>,
     pub notes: Option<String>,
     pub latest: Option<Latest>,
     /// Share of the way from baseline to target, 0–1; null without an approved value.
@@ -245,4 +247,83 @@ pub struct Dashboard {
     pub overall: AreaSummary,
     pub areas: Vec<AreaSummary>,
     pub units: Vec<UnitWorkload>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionSummary {
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+}
+
+/// One district in a region comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantComparison {
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+    pub is_demo: bool,
+    pub indicators: StatusCounts,
+    pub mean_progress: Option<f64>,
+    pub tasks: TaskCounts,
+    /// Completed share of the tasks; null without tasks.
+    pub task_completion: Option<f64>,
+}
+
+/// One district's own indicator for a catalog key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogRow {
+    pub tenant: String,
+    pub tenant_name: String,
+    pub is_demo: bool,
+    pub indicator_name: String,
+    pub unit: String,
+    pub baseline_year: i32,
+    pub baseline_value: Option<Decimal>,
+    pub target_year: i32,
+    pub target_value: Decimal,
+    pub comparator: Comparator,
+    pub latest: Option<Latest>,
+    pub progress: Option<f64>,
+    pub status: IndicatorStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogComparison {
+    pub key: String,
+    pub name: String,
+    pub name_en: String,
+    pub unit: String,
+    /// Ranked by progress (districts differ in size: never by raw value); no data last.
+    pub rows: Vec<CatalogRow>,
+}
+
+/// `GET /api/v1/regions/{region}/comparison[?indicator=KEY]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionComparison {
+    pub region: RegionSummary,
+    /// Districts ranked by mean progress; those without data last.
+    pub tenants: Vec<TenantComparison>,
+    pub indicator: Option<CatalogComparison>,
+}
+
+/// An entry of the indicator catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogEntry {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub unit: String,
+    /// Other spellings in published plans, used to suggest this key at import.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// `PUT …/indicators/{id}/catalog`: confirm (or clear) an indicator's catalog key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogMapping {
+    pub key: Option<String>,
 }

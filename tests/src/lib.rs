@@ -6,6 +6,7 @@ pub mod browser;
 pub mod document;
 
 use backend::app::{AppState, Application};
+use backend::cache::ViewCache;
 use backend::clock::FixedClock;
 use backend::users::NewGrant;
 use shared::model::Role;
@@ -32,6 +33,8 @@ pub struct TestApp {
     pub app_pool: PgPool,
     /// The server's clock: tests move it to expire sessions or pass deadlines.
     pub clock: Arc<FixedClock>,
+    /// The server's view cache (its counters tell hits, misses and computations).
+    pub cache: ViewCache,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -144,19 +147,33 @@ pub async fn app_role_pool(admin: &PgPool) -> PgPool {
 
 /// Starts the application on a fresh, migrated database (`admin`), seeded with Qianjiang.
 pub async fn spawn_app(admin: PgPool) -> TestApp {
-    backend::seed::seed(&admin).await.expect("seeding failed");
-    spawn_unseeded(admin).await
+    spawn_unseeded(seeded(admin).await).await
 }
 
+/// Loads the Qianjiang seed into a fresh, migrated database.
+pub async fn seeded(admin: PgPool) -> PgPool {
+    backend::seed::seed(&admin).await.expect("seeding failed");
+    admin
+}
+
+/// Starts the application on a seeded database, with the view cache on Redis at
+/// `REDIS_URL` (the test script's Redis) when set.
 pub async fn spawn_unseeded(admin: PgPool) -> TestApp {
+    let redis = std::env::var("REDIS_URL").ok();
+    spawn_with_redis(admin, redis.as_deref()).await
+}
+
+/// Starts the application on an already seeded database, with its cache on `redis`.
+pub async fn spawn_with_redis(admin: PgPool, redis: Option<&str>) -> TestApp {
     let app_pool = app_role_pool(&admin).await;
     backend::db::ensure_rls_applies(&app_pool).await.expect("the app role must be subject to RLS");
     let clock = Arc::new(FixedClock::at(TODAY.parse().expect("TODAY is a timestamp")));
-    let state = AppState::new(app_pool.clone(), clock.clone(), site_root(), false);
+    let cache = ViewCache::new(redis).expect("a Redis URL");
+    let state = AppState::new(app_pool.clone(), clock.clone(), site_root(), cache.clone());
     let app =
         Application::build(state, "127.0.0.1:0".parse().expect("an address")).await.expect("the server cannot bind");
     let addr = app.local_addr().expect("bound address");
     let server = tokio::spawn(app.run_until_stopped());
     let client = browser_like_client(addr);
-    TestApp { addr, client, admin, app_pool, clock, server }
+    TestApp { addr, client, admin, app_pool, clock, cache, server }
 }

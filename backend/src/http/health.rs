@@ -19,7 +19,11 @@ async fn get_health() -> Json<Value> {
 /// without it).
 async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let postgres = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool).await.is_ok();
-    let redis = if state.redis_configured { "configured" } else { "not configured" };
+    let redis = match state.cache.ping().await {
+        None => "not configured",
+        Some(true) => "ok",
+        Some(false) => "unreachable (views computed without cache)",
+    };
     let status = if postgres { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(json!({"postgres": if postgres { "ok" } else { "unreachable" }, "redis": redis})))
 }

@@ -4,11 +4,13 @@
 mod audit;
 mod auth;
 mod caller;
+mod catalog;
 mod csrf;
 mod health;
 mod json;
 mod pages;
 mod plans;
+mod regions;
 mod reports;
 mod routes;
 mod security;
@@ -35,6 +37,8 @@ fn api() -> ApiRoutes {
     let r = plans::routes(r);
     let r = reports::routes(r);
     let r = tasks::routes(r);
+    let r = regions::routes(r);
+    let r = catalog::routes(r);
     audit::routes(r)
 }
 

@@ -2,11 +2,14 @@
 
 use super::routes::ApiRoutes;
 use crate::app::AppState;
-use crate::error::{Result, parse_id};
+use crate::cache::CacheOutcome;
+use crate::error::{ApiError, Result, parse_id};
 use crate::read;
 use crate::{dashboard, db};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderName, header};
+use axum::response::{IntoResponse, Response};
 use shared::api::{Dashboard, IndicatorRow, TaskRow};
 use shared::page_data::Caller;
 
@@ -45,18 +48,35 @@ async fn list_tasks(
     Ok(Json(rows))
 }
 
+/// The plan dashboard, from the cache when fresh (`X-Cache: hit | miss | bypass`).
 async fn get_dashboard(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path((slug, id)): Path<(String, String)>,
-) -> Result<Json<Dashboard>> {
+) -> Result<Response> {
     let plan_id = parse_id("plan", &id)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
     let visible = read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
-    let today = state.clock.today_in(&visible.tenant.time_zone);
-    let (areas, overall) = dashboard::areas(&mut tx, plan_id, today).await?;
-    let units = dashboard::units(&mut tx, plan_id, today).await?;
     tx.commit().await?;
-    Ok(Json(Dashboard { plan: visible.plan, as_of: today, overall, areas, units }))
+    let today = state.clock.today_in(&visible.tenant.time_zone);
+    // The same for every reader who may see the plan: approved figures only.
+    let key = format!("pb:dashboard:{plan_id}:{}:{today}", visible.tenant.data_version);
+    let (body, outcome) = state
+        .cache
+        .get_or_compute(&key, || async {
+            let mut tx = db::tenant_tx(&state.pool, &[visible.tenant.tenant_id]).await?;
+            let (areas, overall) = dashboard::areas(&mut tx, plan_id, today).await?;
+            let units = dashboard::units(&mut tx, plan_id, today).await?;
+            tx.commit().await?;
+            Ok::<_, ApiError>(Dashboard { plan: visible.plan.clone(), as_of: today, overall, areas, units })
+        })
+        .await?;
+    Ok(cached_json(body, outcome))
+}
+
+/// A JSON body serialised once (into the cache) and sent as it is, with `X-Cache`.
+pub fn cached_json(body: Vec<u8>, outcome: CacheOutcome) -> Response {
+    ([(header::CONTENT_TYPE, "application/json"), (HeaderName::from_static("x-cache"), outcome.header_value())], body)
+        .into_response()
 }

@@ -3,6 +3,8 @@
 
 mod audit;
 mod auth;
+mod cache;
+mod comparison;
 mod isolation;
 mod matrix;
 mod pages;

@@ -23,6 +23,13 @@ enum Target {
 const TARGETS: [Target; 3] = [Target::Own, Target::OtherTenant, Target::OtherRegion];
 
 impl Target {
+    fn region(self) -> &'static str {
+        match self {
+            Target::Own | Target::OtherTenant => "chongqing",
+            Target::OtherRegion => "sichuan",
+        }
+    }
+
     fn slug(self) -> &'static str {
         match self {
             Target::Own => "qianjiang",
@@ -110,6 +117,26 @@ fn rows() -> Vec<Row> {
             ..row("PUT", "/api/v1/tenants/{slug}/indicators/{id}/units", admin_only(204))
         },
         row("GET", "/api/v1/tenants/{slug}/tasks/{id}/updates", signed_in_read),
+        // Own region for the first two targets, another region for the third.
+        row(
+            "GET",
+            "/api/v1/regions/{region}/comparison",
+            ([401, 200, 200, 403, 403, 403], [401, 200, 200, 403, 403, 403], [401, 200, 403, 403, 403, 403]),
+        ),
+        row("GET", "/api/v1/catalog", same([200; 6])),
+        Row {
+            body: Some(json!({"key": "matrix_key", "name": "矩阵测试", "unit": "个"})),
+            ..row("PUT", "/api/v1/catalog/{key}", same([401, 204, 403, 403, 403, 403]))
+        },
+        Row {
+            if_match: true,
+            body: Some(json!({"key": null})),
+            ..row(
+                "PUT",
+                "/api/v1/tenants/{slug}/indicators/{id}/catalog",
+                ([401, 204, 403, 403, 403, 403], [401, 204, 403, 404, 404, 404], [401, 204, 404, 404, 404, 404]),
+            )
+        },
         // Task 1 is led by 区发展改革委, the reporter's unit.
         Row {
             body: Some(json!({"status": "in_progress"})),
@@ -129,6 +156,8 @@ fn rows() -> Vec<Row> {
 struct Ids {
     plan: Uuid,
     indicator: Uuid,
+    /// Another indicator, for the catalog mapping (which bumps the indicator's version).
+    catalog_indicator: Uuid,
     task: Uuid,
     /// Submitted reports: one to approve, one to reject.
     approve: Uuid,
@@ -179,6 +208,12 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
                 .fetch_one(&app.admin)
                 .await
                 .unwrap();
+        let catalog_indicator: Uuid =
+            sqlx::query_scalar("select indicator_id from indicator where plan_id = $1 and code = '1.2'")
+                .bind(plan)
+                .fetch_one(&app.admin)
+                .await
+                .unwrap();
         let task: Uuid = sqlx::query_scalar("select task_id from task where plan_id = $1 and position = 1")
             .bind(plan)
             .fetch_one(&app.admin)
@@ -198,7 +233,7 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
             .unwrap();
             reports.push(id);
         }
-        ids.insert(slug, Ids { plan, indicator, task, approve: reports[0], reject: reports[1] });
+        ids.insert(slug, Ids { plan, indicator, catalog_indicator, task, approve: reports[0], reject: reports[1] });
     }
     ids
 }
@@ -241,7 +276,10 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                     .path
                     .replace("{slug}", slug)
                     .replace("/plans/{id}", &format!("/plans/{}", ids.plan))
+                    .replace("/indicators/{id}/catalog", &format!("/indicators/{}/catalog", ids.catalog_indicator))
                     .replace("/indicators/{id}", &format!("/indicators/{}", ids.indicator))
+                    .replace("{region}", target.region())
+                    .replace("{key}", "matrix_key")
                     .replace("/tasks/{id}", &format!("/tasks/{}", ids.task))
                     .replace("{rid}", &report.to_string());
                 let mut request = client.request(row.method.parse().unwrap(), app.url(&path));

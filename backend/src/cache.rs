@@ -1,0 +1,181 @@
+//! The Redis cache of aggregate views (plan dashboard, region comparison).
+//!
+//! Freshness: every cache key carries the data version of what it summarises, read from
+//! PostgreSQL on each request. Writes that change a view's inputs bump their tenant's
+//! `data_version` in the same transaction, so the next read on any server instance looks
+//! up a new key and computes it fresh: read-your-writes by construction, whether or not
+//! Redis was reachable when the write happened. Old keys simply expire (TTL).
+//!
+//! Single flight: concurrent misses of one key in one process wait for the first to compute
+//! and store it, then read it from Redis. Across instances each may compute a cold key once
+//! (no distributed lock): with a handful of instances that costs a handful of computations,
+//! and a lock would add a round trip to every miss.
+//!
+//! Failure: every Redis call has a short timeout; when Redis is down or slow the view is
+//! computed from PostgreSQL and served with `X-Cache: bypass`. The connection manager
+//! reconnects by itself, so caching resumes when Redis returns.
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Longest wait for any one Redis call before serving without the cache.
+pub const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long a cached view lives (stale versions are never read; this only frees memory).
+pub const TTL_SECONDS: u64 = 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheOutcome {
+    Hit,
+    Miss,
+    Bypass,
+}
+
+impl CacheOutcome {
+    pub fn header_value(self) -> &'static str {
+        match self {
+            CacheOutcome::Hit => "hit",
+            CacheOutcome::Miss => "miss",
+            CacheOutcome::Bypass => "bypass",
+        }
+    }
+}
+
+/// Counts of cache outcomes and of views computed, for metrics and tests.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub bypasses: AtomicU64,
+    pub computations: AtomicU64,
+}
+
+#[derive(Clone)]
+pub struct ViewCache {
+    redis: Option<ConnectionManager>,
+    flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    pub stats: Arc<CacheStats>,
+}
+
+impl ViewCache {
+    /// A cache on `url`; None: no cache, every view computed (and reported as `bypass`).
+    /// Connecting is lazy: Redis may be down when the server starts.
+    pub fn new(url: Option<&str>) -> anyhow::Result<Self> {
+        let redis = match url {
+            Some(url) => {
+                let client = redis::Client::open(url)?;
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(REDIS_TIMEOUT))
+                    .set_response_timeout(Some(REDIS_TIMEOUT))
+                    .set_number_of_retries(1)
+                    .set_max_delay(Duration::from_millis(500));
+                Some(ConnectionManager::new_lazy_with_config(client, config)?)
+            }
+            None => None,
+        };
+        Ok(ViewCache { redis, flights: Arc::default(), stats: Arc::default() })
+    }
+
+    pub fn disabled() -> Self {
+        ViewCache { redis: None, flights: Arc::default(), stats: Arc::default() }
+    }
+
+    pub fn configured(&self) -> bool {
+        self.redis.is_some()
+    }
+
+    /// Whether Redis answers now (for readiness).
+    pub async fn ping(&self) -> Option<bool> {
+        let mut conn = self.redis.clone()?;
+        let pong = tokio::time::timeout(REDIS_TIMEOUT, redis::cmd("PING").query_async::<String>(&mut conn)).await;
+        Some(matches!(pong, Ok(Ok(_))))
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ()> {
+        let Some(mut conn) = self.redis.clone() else { return Err(()) };
+        match tokio::time::timeout(REDIS_TIMEOUT, redis::cmd("GET").arg(key).query_async(&mut conn)).await {
+            Ok(Ok(value)) => Ok(value),
+            _ => Err(()),
+        }
+    }
+
+    async fn set(&self, key: &str, value: &[u8]) {
+        if let Some(mut conn) = self.redis.clone() {
+            let mut command = redis::cmd("SET");
+            command.arg(key).arg(value).arg("EX").arg(TTL_SECONDS);
+            if !matches!(tokio::time::timeout(REDIS_TIMEOUT, command.query_async::<()>(&mut conn)).await, Ok(Ok(()))) {
+                tracing::warn!(key, "could not store a view in Redis");
+            }
+        }
+    }
+
+    fn flight(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+        flights.entry(key.to_owned()).or_default().clone()
+    }
+
+    fn forget_flight(&self, key: &str) {
+        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(lock) = flights.get(key)
+            && Arc::strong_count(lock) == 1
+        {
+            flights.remove(key);
+        }
+    }
+
+    fn count(&self, outcome: CacheOutcome) {
+        let counter = match outcome {
+            CacheOutcome::Hit => &self.stats.hits,
+            CacheOutcome::Miss => &self.stats.misses,
+            CacheOutcome::Bypass => &self.stats.bypasses,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The view stored under `key`, or `compute`d (once per process per key) and stored.
+    /// Returns the view's JSON bytes (serialised once, served as they are) and the outcome.
+    pub async fn get_or_compute<T, E, F, Fut>(&self, key: &str, compute: F) -> Result<(Vec<u8>, CacheOutcome), E>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<serde_json::Error>,
+    {
+        let outcome = match self.get(key).await {
+            Ok(Some(bytes)) => {
+                self.count(CacheOutcome::Hit);
+                return Ok((bytes, CacheOutcome::Hit));
+            }
+            Ok(None) => CacheOutcome::Miss,
+            Err(()) => CacheOutcome::Bypass,
+        };
+        if outcome == CacheOutcome::Bypass {
+            self.count(outcome);
+            self.stats.computations.fetch_add(1, Ordering::Relaxed);
+            return Ok((serde_json::to_vec(&compute().await?)?, outcome));
+        }
+        let flight = self.flight(key);
+        let result = async {
+            let _turn = flight.lock().await;
+            // Someone ahead of us in the queue may have stored it meanwhile.
+            if let Ok(Some(bytes)) = self.get(key).await {
+                self.count(CacheOutcome::Hit);
+                return Ok((bytes, CacheOutcome::Hit));
+            }
+            self.count(CacheOutcome::Miss);
+            self.stats.computations.fetch_add(1, Ordering::Relaxed);
+            let bytes = serde_json::to_vec(&compute().await?)?;
+            self.set(key, &bytes).await;
+            Ok((bytes, CacheOutcome::Miss))
+        }
+        .await;
+        drop(flight);
+        self.forget_flight(key);
+        result
+    }
+}

@@ -1,0 +1,193 @@
+//! The region comparison (PRODUCT.md §4): one row per district of a region, and for one
+//! catalog key each district's own indicator side by side, ranked by progress.
+
+use crate::error::{ApiError, Result};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use shared::api::{CatalogComparison, CatalogRow, Latest, StatusCounts, TaskCounts, TenantComparison};
+use shared::period::Period;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct TenantRow {
+    tenant_id: Uuid,
+    slug: String,
+    name: String,
+    name_en: String,
+    is_demo: bool,
+    total: i64,
+    achieved: i64,
+    on_track: i64,
+    at_risk: i64,
+    behind: i64,
+    no_data: i64,
+    mean_progress: Option<Decimal>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    tenant_id: Uuid,
+    total: i64,
+    not_started: i64,
+    in_progress: i64,
+    completed: i64,
+    blocked: i64,
+    overdue: i64,
+}
+
+/// Districts of the region with their published plans' standing, best mean progress first.
+/// `now` decides overdue, as the year in each district's own time zone.
+pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc>) -> Result<Vec<TenantComparison>> {
+    let indicator_rows: Vec<TenantRow> = sqlx::query_as(
+        "select t.tenant_id, t.slug, t.name, t.name_en, t.is_demo, count(i.indicator_id) as total,
+                count(*) filter (where i.status = 'achieved') as achieved,
+                count(*) filter (where i.status = 'on_track') as on_track,
+                count(*) filter (where i.status = 'at_risk') as at_risk,
+                count(*) filter (where i.status = 'behind') as behind,
+                count(*) filter (where i.status = 'no_data') as no_data,
+                avg(i.progress) as mean_progress
+         from tenant t
+         left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+         left join indicator i on i.plan_id = p.plan_id
+         where t.region_id = $1
+         group by t.tenant_id",
+    )
+    .bind(region_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let task_rows: Vec<TaskRow> = sqlx::query_as(
+        "select t.tenant_id, count(k.task_id) as total,
+                count(*) filter (where k.status = 'not_started') as not_started,
+                count(*) filter (where k.status = 'in_progress') as in_progress,
+                count(*) filter (where k.status = 'completed') as completed,
+                count(*) filter (where k.status = 'blocked') as blocked,
+                count(*) filter (where not k.ongoing and k.due_year is not null and k.status <> 'completed'
+                                   and k.due_year < extract(year from $2::timestamptz at time zone t.time_zone)) as overdue
+         from tenant t
+         left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+         left join task k on k.plan_id = p.plan_id
+         where t.region_id = $1
+         group by t.tenant_id",
+    )
+    .bind(region_id)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    let tasks: std::collections::HashMap<Uuid, TaskRow> = task_rows.into_iter().map(|t| (t.tenant_id, t)).collect();
+    let mut rows: Vec<TenantComparison> = indicator_rows
+        .into_iter()
+        .map(|r| {
+            let t = tasks.get(&r.tenant_id);
+            let task_counts = t.map_or_else(TaskCounts::default, |t| TaskCounts {
+                total: t.total,
+                not_started: t.not_started,
+                in_progress: t.in_progress,
+                completed: t.completed,
+                blocked: t.blocked,
+                overdue: t.overdue,
+            });
+            TenantComparison {
+                slug: r.slug,
+                name: r.name,
+                name_en: r.name_en,
+                is_demo: r.is_demo,
+                indicators: StatusCounts {
+                    total: r.total,
+                    achieved: r.achieved,
+                    on_track: r.on_track,
+                    at_risk: r.at_risk,
+                    behind: r.behind,
+                    no_data: r.no_data,
+                },
+                mean_progress: r.mean_progress.and_then(|m| m.to_f64()),
+                task_completion: (task_counts.total > 0)
+                    .then(|| task_counts.completed as f64 / task_counts.total as f64),
+                tasks: task_counts,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| rank(b.mean_progress).total_cmp(&rank(a.mean_progress)).then_with(|| a.slug.cmp(&b.slug)));
+    Ok(rows)
+}
+
+/// Progress for ranking: no data sorts after any progress.
+fn rank(progress: Option<f64>) -> f64 {
+    progress.unwrap_or(-1.0)
+}
+
+#[derive(sqlx::FromRow)]
+struct CatalogRecord {
+    slug: String,
+    tenant_name: String,
+    is_demo: bool,
+    indicator_name: String,
+    unit: String,
+    baseline_year: i32,
+    baseline_value: Option<Decimal>,
+    target_year: i32,
+    target_value: Decimal,
+    comparator: String,
+    latest_period_year: Option<i32>,
+    latest_period_quarter: Option<i16>,
+    latest_value: Option<Decimal>,
+    progress: Option<Decimal>,
+    status: String,
+}
+
+/// Each district's indicator for catalog `key`, ranked by progress; 404 for an unknown key.
+pub async fn indicator(conn: &mut PgConnection, region_id: Uuid, key: &str) -> Result<CatalogComparison> {
+    let entry: (String, String, String) =
+        sqlx::query_as("select name, name_en, unit from catalog_entry where key = $1")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(ApiError::NotFound("catalog key"))?;
+    let records: Vec<CatalogRecord> = sqlx::query_as(
+        "select t.slug, t.name as tenant_name, t.is_demo, i.name as indicator_name, i.unit, i.baseline_year,
+                i.baseline_value, i.target_year, i.target_value, i.comparator, i.latest_period_year,
+                i.latest_period_quarter, i.latest_value, i.progress, i.status
+         from tenant t
+         join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+         join indicator i on i.plan_id = p.plan_id and i.catalog_key = $2
+         where t.region_id = $1
+         order by i.progress desc nulls last, t.slug",
+    )
+    .bind(region_id)
+    .bind(key)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows = records
+        .into_iter()
+        .map(|r| {
+            let latest = match (r.latest_period_year, r.latest_value) {
+                (Some(year), Some(value)) => Some(Latest {
+                    period: Period::new(year, r.latest_period_quarter.and_then(|q| u8::try_from(q).ok()))
+                        .map_err(|e| ApiError::Internal(e.into()))?,
+                    value,
+                }),
+                _ => None,
+            };
+            Ok(CatalogRow {
+                tenant: r.slug,
+                tenant_name: r.tenant_name,
+                is_demo: r.is_demo,
+                indicator_name: r.indicator_name,
+                unit: r.unit,
+                baseline_year: r.baseline_year,
+                baseline_value: r.baseline_value,
+                target_year: r.target_year,
+                target_value: r.target_value,
+                comparator: r
+                    .comparator
+                    .parse()
+                    .map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))?,
+                latest,
+                progress: r.progress.and_then(|p| p.to_f64()),
+                status: r.status.parse().map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(CatalogComparison { key: key.to_owned(), name: entry.0, name_en: entry.1, unit: entry.2, rows })
+}

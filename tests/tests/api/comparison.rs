@@ -1,0 +1,189 @@
+//! Supervisors compare districts: per-district standing and one catalog indicator side by
+//! side, ranked by progress; the catalog and its suggestions; the demo districts.
+
+use serde_json::{Value, json};
+use shared::model::Role;
+use sqlx::PgPool;
+use tests::{TestApp, spawn_app};
+use uuid::Uuid;
+
+const SUPERVISOR: &str = "supervisor@chongqing.gov.cn";
+
+/// A second district of the region with its own copy of the plan, and approved 2023 values
+/// of 规上工业总产值 for both: Qianjiang 229.715 (progress 0.5), the other 300 (0.79).
+async fn two_districts(app: &TestApp) {
+    sqlx::query("insert into tenant (region_id, slug, name) select region_id, 'xiushan', '秀山县' from region where slug = 'chongqing'")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    let bundle = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap();
+    let tenant: Uuid =
+        sqlx::query_scalar("select tenant_id from tenant where slug = 'xiushan'").fetch_one(&app.admin).await.unwrap();
+    let mut tx = app.admin.begin().await.unwrap();
+    backend::plan_store::store_plan(&mut tx, tenant, None, &bundle.plans[0]).await.unwrap();
+    tx.commit().await.unwrap();
+    app.add_user(SUPERVISOR, Role::Supervisor, None, Some("chongqing"), &[]).await;
+    for (slug, value) in [("qianjiang", 229.715), ("xiushan", 300.0)] {
+        let admin = format!("admin@{slug}.gov.cn");
+        app.add_user(&admin, Role::TenantAdmin, Some(slug), None, &[]).await;
+        let client = app.sign_in(&admin).await;
+        let id: Uuid = sqlx::query_scalar(
+            "select indicator_id from indicator i join tenant t using (tenant_id) where t.slug = $1 and i.code = '1.1'",
+        )
+        .bind(slug)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+        let url = app.url(&format!("/api/v1/tenants/{slug}/indicators/{id}/reports"));
+        let report: Value = client
+            .post(&url)
+            .json(&json!({"period": "2023", "value": value}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let approve = format!("{url}/{}/approve", report["id"].as_str().unwrap());
+        assert_eq!(client.post(approve).header("if-match", "\"1\"").send().await.unwrap().status(), 200);
+    }
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_supervisor_compares_the_districts_of_the_region_by_progress(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    two_districts(&app).await;
+    let supervisor = app.sign_in(SUPERVISOR).await;
+    let url = app.url("/api/v1/regions/chongqing/comparison?indicator=industrial_output_above_scale");
+    let response = supervisor.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["region"]["slug"], "chongqing");
+    let tenants: Vec<&str> = body["tenants"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
+    assert_eq!(tenants, ["xiushan", "qianjiang"], "ranked by mean progress");
+    let qianjiang = &body["tenants"][1];
+    assert_eq!(qianjiang["indicators"]["on_track"], 1);
+    assert_eq!(qianjiang["indicators"]["total"], 31);
+    assert_eq!(qianjiang["tasks"]["total"], 30);
+    assert_eq!(qianjiang["tasks"]["overdue"], 3, "tasks due 2022 and 2023, at 2024-06-01");
+    let rows = body["indicator"]["rows"].as_array().unwrap();
+    assert_eq!(body["indicator"]["unit"], "亿元");
+    assert_eq!(rows.iter().map(|r| r["tenant"].as_str().unwrap()).collect::<Vec<_>>(), ["xiushan", "qianjiang"]);
+    assert_eq!(rows[1]["progress"].as_f64(), Some(0.5));
+    assert_eq!(rows[1]["latest"]["value"].as_f64(), Some(229.715));
+    assert_eq!(rows[1]["baseline_value"].as_f64(), Some(109.43));
+
+    let unknown =
+        supervisor.get(app.url("/api/v1/regions/chongqing/comparison?indicator=no_such_key")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(supervisor.get(app.url("/api/v1/regions/nowhere/comparison")).send().await.unwrap().status(), 404);
+    assert_eq!(
+        supervisor.get(app.url("/api/v1/regions/chongqing/comparison?colour=red")).send().await.unwrap().status(),
+        400
+    );
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    assert_eq!(admin.get(app.url("/api/v1/regions/chongqing/comparison")).send().await.unwrap().status(), 403);
+    assert_eq!(app.get("/api/v1/regions/chongqing/comparison").await.status(), 401);
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn catalog_keys_are_suggested_at_import_and_confirmed_by_a_platform_admin(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, catalog) = app.get_json("/api/v1/catalog").await;
+    assert_eq!(status, 200);
+    assert_eq!(catalog.as_array().unwrap().len(), 31);
+    // The seed's indicators carry their keys; a plan without keys gets suggestions.
+    let (_, rows) =
+        app.get_json(&format!("/api/v1/tenants/qianjiang/plans/{}/indicators", app.seed_plan_id().await)).await;
+    assert_eq!(rows[0]["catalog_key"], "industrial_output_above_scale");
+
+    sqlx::query("insert into tenant (region_id, slug, name) select region_id, 'xiushan', '秀山县' from region where slug = 'chongqing'")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    let mut doc = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap().plans.remove(0);
+    for indicator in &mut doc.indicators {
+        indicator.catalog_key = None;
+    }
+    doc.indicators[13].name = "“5G 基站”".into();
+    let tenant: Uuid =
+        sqlx::query_scalar("select tenant_id from tenant where slug = 'xiushan'").fetch_one(&app.admin).await.unwrap();
+    let mut tx = app.admin.begin().await.unwrap();
+    let plan = backend::plan_store::store_plan(&mut tx, tenant, None, &doc).await.unwrap().plan_id();
+    tx.commit().await.unwrap();
+    let (_, rows) = app.get_json(&format!("/api/v1/tenants/xiushan/plans/{plan}/indicators")).await;
+    let station = rows.as_array().unwrap().iter().find(|r| r["code"] == "3.3").unwrap();
+    assert_eq!(station["catalog_key"], Value::Null);
+    assert_eq!(station["catalog_suggestion"], "base_stations_5g", "matched across quotes and spaces");
+    let suggested = rows.as_array().unwrap().iter().filter(|r| r["catalog_suggestion"].is_string()).count();
+    assert!(suggested >= 29, "only {suggested} suggestions");
+
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let url = app.url(&format!("/api/v1/tenants/xiushan/indicators/{}/catalog", station["id"].as_str().unwrap()));
+    let response =
+        platform.put(&url).header("if-match", "\"1\"").json(&json!({"key": "base_stations_5g"})).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    let (_, rows) = app.get_json(&format!("/api/v1/tenants/xiushan/plans/{plan}/indicators")).await;
+    let station = rows.as_array().unwrap().iter().find(|r| r["code"] == "3.3").unwrap();
+    assert_eq!(
+        (station["catalog_key"].as_str(), station["catalog_suggestion"].as_str()),
+        (Some("base_stations_5g"), None)
+    );
+    let response =
+        platform.put(&url).header("if-match", "\"2\"").json(&json!({"key": "no_such_key"})).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+
+    let entry = json!({"key": "gdp", "name": "地区生产总值", "name_en": "GDP", "unit": "亿元", "aliases": ["GDP"]});
+    let response = platform.put(app.url("/api/v1/catalog/gdp")).json(&entry).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    let bad = json!({"key": "GDP!", "name": "x", "unit": "亿元"});
+    assert_eq!(platform.put(app.url("/api/v1/catalog/GDP!")).json(&bad).send().await.unwrap().status(), 422);
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn demo_districts_are_labelled_separate_and_removable(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let counts = |sql: &'static str| {
+        let pool = app.admin.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    let real_reports = "select count(*) from indicator_report r join tenant t using (tenant_id) where not t.is_demo";
+    let qianjiang_before =
+        counts("select count(*) from indicator i join tenant t using (tenant_id) where t.slug = 'qianjiang'").await;
+
+    backend::demo::add(&app.admin, 3, chrono::Utc::now()).await.unwrap();
+    let (_, tenants) = app.get_json("/api/v1/tenants").await;
+    let demo: Vec<&Value> = tenants.as_array().unwrap().iter().filter(|t| t["is_demo"] == true).collect();
+    assert_eq!(demo.len(), 3);
+    assert!(demo.iter().all(|t| t["region"] == "demo" && t["name"].as_str().unwrap().contains("示例")));
+    assert_eq!(
+        counts("select count(*) from indicator_report r join tenant t using (tenant_id) where t.is_demo").await,
+        3 * 31 * 5
+    );
+    assert_eq!(counts(real_reports).await, 0, "nothing mixed into the real tenant");
+
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let body: Value = platform
+        .get(app.url("/api/v1/regions/demo/comparison?indicator=energy_per_value_added"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["tenants"].as_array().unwrap().len(), 3);
+    assert!(body["tenants"].as_array().unwrap().iter().all(|t| t["indicators"]["no_data"] == 0));
+    let progress: Vec<f64> =
+        body["indicator"]["rows"].as_array().unwrap().iter().map(|r| r["progress"].as_f64().unwrap()).collect();
+    assert!(progress.windows(2).all(|w| w[0] >= w[1]), "ranked by progress: {progress:?}");
+
+    assert_eq!(backend::demo::remove(&app.admin).await.unwrap(), 3);
+    assert_eq!(counts("select count(*) from tenant where is_demo").await, 0);
+    assert_eq!(counts("select count(*) from region where slug = 'demo'").await, 0);
+    assert_eq!(
+        counts("select count(*) from indicator i join tenant t using (tenant_id) where t.slug = 'qianjiang'").await,
+        qianjiang_before
+    );
+}
