@@ -5,7 +5,9 @@ use crate::error::{ApiError, Result};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use shared::api::{CatalogComparison, CatalogRow, Latest, StatusCounts, TaskCounts, TenantComparison};
+use shared::api::{
+    CatalogComparison, CatalogRow, Latest, RegionComparison, RegionSummary, StatusCounts, TaskCounts, TenantComparison,
+};
 use shared::period::Period;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -190,4 +192,56 @@ pub async fn indicator(conn: &mut PgConnection, region_id: Uuid, key: &str) -> R
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(CatalogComparison { key: key.to_owned(), name: entry.0, name_en: entry.1, unit: entry.2, rows })
+}
+
+/// A region the caller may compare, with what its cache key needs.
+pub struct ComparableRegion {
+    pub region_id: Uuid,
+    pub summary: RegionSummary,
+    pub tenants: Vec<Uuid>,
+    pub data_version: i64,
+}
+
+/// Finds a region (404) and checks the caller may compare it (401/403).
+pub async fn comparable_region(
+    pool: &sqlx::PgPool,
+    caller: &shared::page_data::Caller,
+    slug: &str,
+) -> Result<ComparableRegion> {
+    let found: Option<(Uuid, String, String)> =
+        sqlx::query_as("select region_id, name, name_en from region where slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
+    let (region_id, name, name_en) = found.ok_or(ApiError::NotFound("region"))?;
+    crate::access::compare_region(caller, region_id)?;
+    let (tenants, data_version): (Vec<Uuid>, Option<i64>) = sqlx::query_as(
+        "select coalesce(array_agg(tenant_id), '{}'), max(data_version) from tenant where region_id = $1",
+    )
+    .bind(region_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(ComparableRegion {
+        region_id,
+        summary: RegionSummary { slug: slug.to_owned(), name, name_en },
+        tenants,
+        data_version: data_version.unwrap_or(0),
+    })
+}
+
+/// The whole comparison, read in one transaction that may see every district of the region.
+pub async fn build(
+    pool: &sqlx::PgPool,
+    region: &ComparableRegion,
+    now: DateTime<Utc>,
+    indicator_key: Option<&str>,
+) -> Result<RegionComparison> {
+    let mut tx = crate::db::tenant_tx(pool, &region.tenants).await?;
+    let rows = tenants(&mut tx, region.region_id, now).await?;
+    let indicator = match indicator_key {
+        Some(key) => Some(indicator(&mut tx, region.region_id, key).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(RegionComparison { region: region.summary.clone(), tenants: rows, indicator })
 }

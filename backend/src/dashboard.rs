@@ -7,7 +7,7 @@ use crate::error::Result;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use shared::api::{AreaSummary, StatusCounts, TaskCounts, UnitWorkload};
+use shared::api::{AreaSummary, Dashboard, PlanSummary, StatusCounts, TaskCounts, UnitWorkload};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -160,4 +160,11 @@ pub async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> 
             }
         })
         .collect())
+}
+
+/// The whole dashboard of a plan the caller may see, as of `today` (the tenant's date).
+pub async fn build(conn: &mut PgConnection, plan: PlanSummary, today: NaiveDate) -> Result<Dashboard> {
+    let (areas, overall) = self::areas(&mut *conn, plan.id, today).await?;
+    let units = self::units(conn, plan.id, today).await?;
+    Ok(Dashboard { plan, as_of: today, overall, areas, units })
 }

@@ -104,9 +104,9 @@ impl IntoResponse for ApiError {
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         match e {
-            ApiError::NotFound(_) | ApiError::Forbidden | ApiError::Unauthorized | ApiError::BadCredentials => {
-                PageError::NotFound
-            }
+            ApiError::NotFound(_) | ApiError::BadCredentials => PageError::NotFound,
+            ApiError::Unauthorized => PageError::SignInNeeded,
+            ApiError::Forbidden => PageError::Forbidden,
             ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unprocessable(m) => PageError::Invalid(m),
             e @ (ApiError::TooManyRequests(_) | ApiError::PayloadTooLarge | ApiError::PreconditionRequired) => {
                 PageError::Invalid(e.to_string())
@@ -157,8 +157,9 @@ mod tests {
     }
 
     #[test]
-    fn pages_learn_no_more_than_not_found_for_refusals() {
-        assert_eq!(PageError::from(ApiError::Forbidden), PageError::NotFound);
+    fn pages_learn_only_the_kind_of_refusal() {
+        assert_eq!(PageError::from(ApiError::NotFound("plan")), PageError::NotFound);
+        assert_eq!(PageError::from(ApiError::Unauthorized), PageError::SignInNeeded);
         assert_eq!(PageError::from(ApiError::Internal(anyhow::anyhow!("db down"))), PageError::Internal);
     }
 }

@@ -2,10 +2,16 @@
 //! access rules, handed to the Leptos server functions through context.
 
 use crate::clock::Clock;
-use crate::read;
-use shared::api::{PlanDetail, TenantPlans, TenantSummary};
+use crate::error::ApiError;
+use crate::{access, catalog, comparison, dashboard, db, read, users};
+use shared::api::{
+    CatalogEntry, Dashboard, MeView, PendingReport, PlanDetail, RegionComparison, ReportState, TenantPlans,
+    TenantSummary, TenantWork,
+};
+use shared::model::Role;
 use shared::page_data::{Caller, PageData, PageError};
 use sqlx::PgPool;
+use std::collections::HashSet;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -27,4 +33,137 @@ impl PageData for BackendPageData {
     async fn plan_detail(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<PlanDetail, PageError> {
         Ok(read::plan_detail(&self.pool, self.clock.as_ref(), caller, tenant, plan).await?)
     }
+
+    async fn me(&self, caller: &Caller) -> Result<Option<MeView>, PageError> {
+        match caller.user_id {
+            Some(id) => Ok(Some(users::me(&self.pool, id).await.map_err(ApiError::from)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn dashboard(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<Dashboard, PageError> {
+        let tenant = read::find_tenant(&self.pool, tenant).await?;
+        let mut tx = db::tenant_tx(&self.pool, &[tenant.tenant_id]).await.map_err(ApiError::from)?;
+        let visible = read::visible_plan(&mut tx, tenant, caller, plan).await?;
+        let today = self.clock.today_in(&visible.tenant.time_zone);
+        let board = dashboard::build(&mut tx, visible.plan, today).await?;
+        tx.commit().await.map_err(ApiError::from)?;
+        Ok(board)
+    }
+
+    async fn comparison(
+        &self,
+        caller: &Caller,
+        region: &str,
+        indicator: Option<String>,
+    ) -> Result<RegionComparison, PageError> {
+        let region = comparison::comparable_region(&self.pool, caller, region).await?;
+        Ok(comparison::build(&self.pool, &region, self.clock.now(), indicator.as_deref()).await?)
+    }
+
+    async fn my_work(&self, caller: &Caller) -> Result<Vec<TenantWork>, PageError> {
+        access::signed_in(caller)?;
+        Ok(my_work(&self.pool, self.clock.as_ref(), caller).await?)
+    }
+
+    async fn approvals(&self, caller: &Caller, tenant: &str) -> Result<Vec<PendingReport>, PageError> {
+        let tenant = read::find_tenant(&self.pool, tenant).await?;
+        access::administer_tenant(caller, tenant.reference())?;
+        Ok(pending_reports(&self.pool, &tenant).await?)
+    }
+
+    async fn catalog(&self) -> Result<Vec<CatalogEntry>, PageError> {
+        Ok(catalog::list(&self.pool).await?)
+    }
+}
+
+/// For each tenant where the caller reports: the items of its published plans that the
+/// caller may report on (all of them for tenant admins; those its units lead or answer for,
+/// for reporters).
+async fn my_work(pool: &PgPool, clock: &dyn Clock, caller: &Caller) -> Result<Vec<TenantWork>, ApiError> {
+    let mut out = Vec::new();
+    for grant in caller.grants.iter().filter(|g| matches!(g.role, Role::Reporter | Role::TenantAdmin)) {
+        let Some(tenant_id) = grant.tenant_id else { continue };
+        let slug: String =
+            sqlx::query_scalar("select slug from tenant where tenant_id = $1").bind(tenant_id).fetch_one(pool).await?;
+        let tenant = read::find_tenant(pool, &slug).await?;
+        let mut tx = db::tenant_tx(pool, &[tenant_id]).await?;
+        let plans: Vec<Uuid> = sqlx::query_scalar(
+            "select plan_id from plan where tenant_id = $1 and status = 'published' order by issued_on desc",
+        )
+        .bind(tenant_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let everything = grant.role == Role::TenantAdmin;
+        let indicator_ids: HashSet<Uuid> =
+            sqlx::query_scalar("select indicator_id from indicator_assignment where organisation_id = any($1)")
+                .bind(&grant.organisation_ids)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        let task_ids: HashSet<Uuid> = sqlx::query_scalar(
+            "select task_id from task_assignment where organisation_id = any($1) and role in ('lead', 'responsible')",
+        )
+        .bind(&grant.organisation_ids)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let today = clock.today_in(&tenant.time_zone);
+        for plan_id in plans {
+            let visible = read::visible_plan(&mut tx, tenant.clone(), caller, plan_id).await?;
+            let indicators = read::indicators(&mut tx, plan_id)
+                .await?
+                .into_iter()
+                .filter(|i| everything || indicator_ids.contains(&i.id))
+                .collect();
+            let tasks = read::tasks(&mut tx, plan_id, today)
+                .await?
+                .into_iter()
+                .filter(|t| everything || task_ids.contains(&t.id))
+                .collect();
+            out.push(TenantWork { tenant: tenant.summary(), plan: visible.plan, indicators, tasks });
+        }
+        tx.commit().await?;
+    }
+    Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingRecord {
+    report_id: Uuid,
+    code: String,
+    name: String,
+    unit: String,
+    title: String,
+}
+
+/// The tenant's reports awaiting a decision, oldest first.
+async fn pending_reports(pool: &PgPool, tenant: &read::TenantRecord) -> Result<Vec<PendingReport>, ApiError> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let records: Vec<PendingRecord> = sqlx::query_as(
+        "select r.report_id, i.code, i.name, i.unit, p.title
+         from indicator_report r join indicator i using (indicator_id) join plan p on p.plan_id = i.plan_id
+         where r.tenant_id = $1 and r.state = 'submitted'
+         order by r.reported_at, r.entry_seq limit 500",
+    )
+    .bind(tenant.tenant_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut out = Vec::new();
+    for r in records {
+        let report = crate::reports::one(pool, tenant, r.report_id).await?;
+        if report.state == ReportState::Submitted {
+            out.push(PendingReport {
+                report,
+                indicator_code: r.code,
+                indicator_name: r.name,
+                unit: r.unit,
+                plan_title: r.title,
+            });
+        }
+    }
+    Ok(out)
 }

@@ -140,6 +140,14 @@ async fn report(conn: &mut PgConnection, report_id: Uuid) -> Result<ReportRow> {
     record.into_row()
 }
 
+/// One report of the tenant.
+pub async fn one(pool: &PgPool, tenant: &TenantRecord, report_id: Uuid) -> Result<ReportRow> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let row = report(&mut tx, report_id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
 /// The history of an indicator's reports, newest first.
 pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicator_id: Uuid) -> Result<Vec<ReportRow>> {
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;

@@ -3,8 +3,8 @@
 
 use crate::audit::{self, Event};
 use crate::password;
-use serde::Serialize;
 use serde_json::json;
+use shared::api::{GrantView, MeView};
 use shared::model::Role;
 use shared::page_data::{Caller, Grant};
 use sqlx::{PgConnection, PgPool};
@@ -252,35 +252,23 @@ pub async fn load_caller(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Caller> {
     Ok(Caller { user_id: Some(user_id), grants })
 }
 
+#[derive(sqlx::FromRow)]
+struct GrantNames {
+    grant_id: Uuid,
+    role: String,
+    tenant_id: Option<Uuid>,
+    tenant: Option<String>,
+    region: Option<String>,
+}
+
 /// `GET /api/v1/me`: the user and its grants, with names rather than ids.
-#[derive(Debug, Serialize)]
-pub struct Me {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub grants: Vec<GrantView>,
-}
-
-#[derive(Debug, Serialize, sqlx::FromRow)]
-pub struct GrantView {
-    pub role: String,
-    pub tenant: Option<String>,
-    pub region: Option<String>,
-    #[sqlx(skip)]
-    pub organisations: Vec<String>,
-    #[serde(skip)]
-    pub grant_id: Uuid,
-    #[serde(skip)]
-    pub tenant_id: Option<Uuid>,
-}
-
-pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Me> {
+pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
     let (email, display_name): (String, String) =
         sqlx::query_as("select email, display_name from app_user where user_id = $1")
             .bind(user_id)
             .fetch_one(pool)
             .await?;
-    let mut grants: Vec<GrantView> = sqlx::query_as(
+    let rows: Vec<GrantNames> = sqlx::query_as(
         "select g.grant_id, g.role, g.tenant_id, t.slug as tenant, r.slug as region
          from role_grant g left join tenant t using (tenant_id) left join region r on r.region_id = g.region_id
          where g.user_id = $1 order by g.created_at",
@@ -288,20 +276,22 @@ pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Me> {
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    let tenants: Vec<Uuid> = grants.iter().filter_map(|g| g.tenant_id).collect();
-    if !tenants.is_empty() {
-        let mut tx = pool.begin().await?;
-        set_tenant_context(&mut tx, &tenants).await?;
-        for g in &mut grants {
-            g.organisations = sqlx::query_scalar(
-                "select o.name from grant_organisation go join organisation o using (organisation_id)
-                 where go.grant_id = $1 order by o.name",
-            )
-            .bind(g.grant_id)
-            .fetch_all(&mut *tx)
-            .await?;
+    let tenants: Vec<Uuid> = rows.iter().filter_map(|g| g.tenant_id).collect();
+    let mut tx = pool.begin().await?;
+    set_tenant_context(&mut tx, &tenants).await?;
+    let mut grants = Vec::new();
+    for g in rows {
+        let organisations = sqlx::query_scalar(
+            "select o.name from grant_organisation go join organisation o using (organisation_id)
+             where go.grant_id = $1 order by o.name",
+        )
+        .bind(g.grant_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Ok(role) = g.role.parse() {
+            grants.push(GrantView { role, tenant: g.tenant, region: g.region, organisations });
         }
-        tx.commit().await?;
     }
-    Ok(Me { id: user_id, email, display_name, grants })
+    tx.commit().await?;
+    Ok(MeView { id: user_id, email, display_name, grants })
 }

@@ -1,7 +1,11 @@
 //! The document shell, the router, and the chrome every page shares.
 
+use crate::data::fetch_me;
 use crate::i18n::{Locale, t, use_locale};
-use crate::pages::{home::HomePage, plan::PlanPage, tenant::TenantPage};
+use crate::pages::{
+    account::AccountPage, approvals::ApprovalsPage, comparison::ComparisonPage, dashboard::DashboardPage,
+    home::HomePage, login::LoginPage, plan::PlanPage, tenant::TenantPage, work::WorkPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
@@ -85,6 +89,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant") view=TenantPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/plans/:plan") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/plans/:plan/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/approvals") view=ApprovalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/regions/:region") view=ComparisonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -98,10 +108,19 @@ fn Header() -> impl IntoView {
     // A plain link to the server, which sets the cookie and sends the reader back: the switch
     // works before (and without) the wasm, and the next render uses the new locale everywhere.
     let switch_href = format!("/lang/{}", locale.other().tag());
+    let me = Resource::new(|| (), |_| fetch_me());
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">{texts.product}</A>
             <nav class="topnav">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match me.await {
+                            Ok(Some(me)) => view! { <a href="/me" data-testid="account-link">{me.email}</a> }.into_any(),
+                            _ => view! { <a href="/login" data-testid="sign-in-link">{texts.sign_in}</a> }.into_any(),
+                        }
+                    })}
+                </Suspense>
                 <a href=switch_href rel="nofollow" hreflang=locale.other().tag()>{texts.switch_language}</a>
             </nav>
         </header>

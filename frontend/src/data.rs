@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
-use shared::api::{PlanDetail, TenantPlans, TenantSummary};
+use shared::api::{
+    CatalogEntry, Dashboard, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans, TenantSummary,
+    TenantWork,
+};
 use shared::page_data::PageError;
 use uuid::Uuid;
 
@@ -18,6 +21,8 @@ pub enum LoadError {
     NotFound,
     Invalid(String),
     Internal,
+    SignInNeeded,
+    Forbidden,
     /// The call itself failed (network, encoding).
     Transport(String),
 }
@@ -28,6 +33,8 @@ impl std::fmt::Display for LoadError {
             LoadError::NotFound => f.write_str("not found"),
             LoadError::Invalid(m) => write!(f, "invalid request: {m}"),
             LoadError::Internal => f.write_str("internal error"),
+            LoadError::SignInNeeded => f.write_str("not signed in"),
+            LoadError::Forbidden => f.write_str("not allowed"),
             LoadError::Transport(m) => write!(f, "request failed: {m}"),
         }
     }
@@ -41,6 +48,8 @@ impl From<PageError> for LoadError {
             PageError::NotFound => LoadError::NotFound,
             PageError::Invalid(m) => LoadError::Invalid(m),
             PageError::Internal => LoadError::Internal,
+            PageError::SignInNeeded => LoadError::SignInNeeded,
+            PageError::Forbidden => LoadError::Forbidden,
         }
     }
 }
@@ -95,4 +104,40 @@ pub async fn fetch_tenant_plans(tenant: String) -> Result<TenantPlans, LoadError
 pub async fn fetch_plan_detail(tenant: String, plan: Uuid) -> Result<PlanDetail, LoadError> {
     let data = server::page_data()?;
     Ok(data.plan_detail(&server::caller(), &tenant, plan).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "me")]
+pub async fn fetch_me() -> Result<Option<MeView>, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.me(&server::caller()).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "dashboard")]
+pub async fn fetch_dashboard(tenant: String, plan: Uuid) -> Result<Dashboard, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.dashboard(&server::caller(), &tenant, plan).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "comparison")]
+pub async fn fetch_comparison(region: String, indicator: Option<String>) -> Result<RegionComparison, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.comparison(&server::caller(), &region, indicator).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "my_work")]
+pub async fn fetch_my_work() -> Result<Vec<TenantWork>, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.my_work(&server::caller()).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "approvals")]
+pub async fn fetch_approvals(tenant: String) -> Result<Vec<PendingReport>, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.approvals(&server::caller(), &tenant).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "catalog")]
+pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.catalog().await?)
 }

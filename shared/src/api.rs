@@ -327,3 +327,39 @@ pub struct CatalogEntry {
 pub struct CatalogMapping {
     pub key: Option<String>,
 }
+
+/// `GET /api/v1/me` and the account page: the user and its grants, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeView {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub grants: Vec<GrantView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub role: crate::model::Role,
+    pub tenant: Option<String>,
+    pub region: Option<String>,
+    pub organisations: Vec<String>,
+}
+
+/// A reporter's work in one tenant: the items its organisations lead or answer for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantWork {
+    pub tenant: TenantSummary,
+    pub plan: PlanSummary,
+    pub indicators: Vec<IndicatorRow>,
+    pub tasks: Vec<TaskRow>,
+}
+
+/// A report awaiting a tenant admin's decision, with what it reports on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingReport {
+    pub report: ReportRow,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    pub unit: String,
+    pub plan_title: String,
+}

@@ -2,7 +2,10 @@
 //! the backend implements it (with the same access rules as the JSON API) and hands it to the
 //! pages through Leptos context. The browser never links an implementation.
 
-use crate::api::{PlanDetail, TenantPlans, TenantSummary};
+use crate::api::{
+    CatalogEntry, Dashboard, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans, TenantSummary,
+    TenantWork,
+};
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -40,6 +43,11 @@ pub enum PageError {
     /// Details are logged on the server, never sent.
     #[error("internal error")]
     Internal,
+    /// The page needs a signed-in user.
+    #[error("not signed in")]
+    SignInNeeded,
+    #[error("not allowed")]
+    Forbidden,
 }
 
 #[async_trait::async_trait]
@@ -47,4 +55,18 @@ pub trait PageData: Send + Sync {
     async fn tenants(&self, caller: &Caller) -> Result<Vec<TenantSummary>, PageError>;
     async fn tenant_plans(&self, caller: &Caller, tenant: &str) -> Result<TenantPlans, PageError>;
     async fn plan_detail(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<PlanDetail, PageError>;
+    /// None for an anonymous caller.
+    async fn me(&self, caller: &Caller) -> Result<Option<MeView>, PageError>;
+    async fn dashboard(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<Dashboard, PageError>;
+    async fn comparison(
+        &self,
+        caller: &Caller,
+        region: &str,
+        indicator: Option<String>,
+    ) -> Result<RegionComparison, PageError>;
+    /// The indicators and tasks the caller's organisations lead or answer for.
+    async fn my_work(&self, caller: &Caller) -> Result<Vec<TenantWork>, PageError>;
+    /// Reports awaiting a decision in a tenant the caller administers.
+    async fn approvals(&self, caller: &Caller, tenant: &str) -> Result<Vec<PendingReport>, PageError>;
+    async fn catalog(&self) -> Result<Vec<CatalogEntry>, PageError>;
 }

@@ -38,7 +38,7 @@ struct NewPassword {
     new_password: String,
 }
 
-fn with_cookie(mut response: Response, cookie: &str) -> Response {
+pub fn with_cookie(mut response: Response, cookie: &str) -> Response {
     if let Ok(value) = cookie.parse() {
         response.headers_mut().insert(SET_COOKIE, value);
     }
@@ -51,35 +51,45 @@ async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<Response> {
-    if body.email.len() > users::MAX_EMAIL_LENGTH || body.password.chars().count() > password::MAX_LENGTH {
+    let old = session::token_from_headers(&headers);
+    let (user_id, token) = sign_in(&state, &body.email, body.password, peer, old).await?;
+    let me = users::me(&state.pool, user_id).await?;
+    Ok(with_cookie(Json(me).into_response(), &session::set_cookie(&token, &state.session_policy)))
+}
+
+/// Checks the credentials (throttled, audited) and starts a new session, ending `old`.
+/// Returns the user and the new session's token. Shared by the API and the sign-in form.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    peer: SocketAddr,
+    old: Option<String>,
+) -> Result<(Uuid, String)> {
+    if email.len() > users::MAX_EMAIL_LENGTH || password.chars().count() > password::MAX_LENGTH {
         return Err(ApiError::Unprocessable("email or password too long".into()));
     }
     let now = state.clock.now();
-    let keys = [throttle::account_key(&body.email), throttle::address_key(&peer.ip().to_string())];
+    let keys = [throttle::account_key(email), throttle::address_key(&peer.ip().to_string())];
     if let Some(wait) = throttle::locked_for(&state.pool, &keys, now).await? {
         let seconds = wait.num_seconds().max(1) as u64;
-        append_platform_event(&state, None, "auth.login_throttled", json!({"email": body.email})).await?;
+        append_platform_event(state, None, "auth.login_throttled", json!({"email": email})).await?;
         return Err(ApiError::TooManyRequests(seconds));
     }
     let account: Option<(Uuid, Option<String>, bool)> =
         sqlx::query_as("select user_id, password_hash, is_active from app_user where lower(email) = lower($1)")
-            .bind(body.email.trim())
+            .bind(email.trim())
             .fetch_optional(&state.pool)
             .await?;
     let hash = account.as_ref().filter(|(_, _, active)| *active).and_then(|(_, h, _)| h.clone());
-    let verified = password::verify(body.password, hash).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let verified = password::verify(password, hash).await.map_err(|e| ApiError::Internal(e.into()))?;
     let user_id = match (verified, account) {
         (true, Some((id, _, _))) => id,
         _ => {
             throttle::record_failure(&state.pool, &keys[0], throttle::ACCOUNT_FREE_FAILURES, now).await?;
             throttle::record_failure(&state.pool, &keys[1], throttle::ADDRESS_FREE_FAILURES, now).await?;
-            append_platform_event(
-                &state,
-                None,
-                "auth.login_failed",
-                json!({"email": body.email, "address": peer.ip()}),
-            )
-            .await?;
+            append_platform_event(state, None, "auth.login_failed", json!({"email": email, "address": peer.ip()}))
+                .await?;
             return Err(ApiError::BadCredentials);
         }
     };
@@ -87,7 +97,7 @@ async fn login(
 
     let mut tx = state.pool.begin().await?;
     // A new session every time: the old one, if the browser still had one, ends here.
-    if let Some(old) = session::token_from_headers(&headers) {
+    if let Some(old) = old {
         session::delete(&mut tx, &old).await?;
     }
     let token = session::create(&mut tx, user_id, now, &state.session_policy).await?;
@@ -105,8 +115,7 @@ async fn login(
     )
     .await?;
     tx.commit().await?;
-    let me = users::me(&state.pool, user_id).await?;
-    Ok(with_cookie(Json(me).into_response(), &session::set_cookie(&token, &state.session_policy)))
+    Ok((user_id, token))
 }
 
 async fn append_platform_event(
@@ -137,7 +146,13 @@ async fn logout(
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    if let Some(token) = session::token_from_headers(&headers) {
+    sign_out(&state, &caller, &headers).await?;
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &session::clear_cookie(&state.session_policy)))
+}
+
+/// Ends the request's session, if any (audited). Shared by the API and the sign-out form.
+pub async fn sign_out(state: &AppState, caller: &Caller, headers: &HeaderMap) -> Result<()> {
+    if let Some(token) = session::token_from_headers(headers) {
         let mut tx = state.pool.begin().await?;
         session::delete(&mut tx, &token).await?;
         if let Some(user_id) = caller.user_id {
@@ -157,10 +172,13 @@ async fn logout(
         }
         tx.commit().await?;
     }
-    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &session::clear_cookie(&state.session_policy)))
+    Ok(())
 }
 
-async fn get_me(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Json<users::Me>> {
+async fn get_me(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<shared::api::MeView>> {
     let user_id = access::signed_in(&caller)?;
     Ok(Json(users::me(&state.pool, user_id).await?))
 }

@@ -6,6 +6,7 @@ mod auth;
 mod caller;
 mod catalog;
 mod csrf;
+mod forms;
 mod health;
 mod json;
 mod pages;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .route("/api/v1/{*rest}", axum::routing::any(|| async { ApiError::NotFound("resource") }))
+        .merge(forms::router())
         .merge(pages::router(&state))
         .layer(from_fn_with_state(state.clone(), caller::resolve))
         .layer(from_fn_with_state(state.clone(), csrf::check))

@@ -55,7 +55,7 @@ async fn switch_language(Path(tag): Path<String>, headers: HeaderMap) -> Respons
 }
 
 /// The path and query of a Referer URL, so the redirect can never leave this site.
-fn same_site_path(referer: &str) -> Option<String> {
+pub fn same_site_path(referer: &str) -> Option<String> {
     let after_scheme = referer.split_once("://")?.1;
     let path = &after_scheme[after_scheme.find('/')?..];
     (!path.starts_with("//")).then(|| path.to_owned())

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderName, header};
 use axum::response::{IntoResponse, Response};
-use shared::api::{Dashboard, IndicatorRow, TaskRow};
+use shared::api::{IndicatorRow, TaskRow};
 use shared::page_data::Caller;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
@@ -66,10 +66,9 @@ async fn get_dashboard(
         .cache
         .get_or_compute(&key, || async {
             let mut tx = db::tenant_tx(&state.pool, &[visible.tenant.tenant_id]).await?;
-            let (areas, overall) = dashboard::areas(&mut tx, plan_id, today).await?;
-            let units = dashboard::units(&mut tx, plan_id, today).await?;
+            let board = dashboard::build(&mut tx, visible.plan.clone(), today).await?;
             tx.commit().await?;
-            Ok::<_, ApiError>(Dashboard { plan: visible.plan.clone(), as_of: today, overall, areas, units })
+            Ok::<_, ApiError>(board)
         })
         .await?;
     Ok(cached_json(body, outcome))

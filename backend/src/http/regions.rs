@@ -3,14 +3,12 @@
 use super::plans::cached_json;
 use super::routes::ApiRoutes;
 use crate::app::AppState;
+use crate::comparison;
 use crate::error::{ApiError, Result};
-use crate::{access, comparison};
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use shared::api::{RegionComparison, RegionSummary};
 use shared::page_data::Caller;
-use uuid::Uuid;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
     r.get("/api/v1/regions/{region}/comparison", get_comparison)
@@ -22,27 +20,16 @@ struct ComparisonQuery {
     indicator: Option<String>,
 }
 
+/// From the cache when fresh (`X-Cache`); the key carries the region's data version.
 async fn get_comparison(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(region): Path<String>,
+    Path(slug): Path<String>,
     query: std::result::Result<Query<ComparisonQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let found: Option<(Uuid, String, String)> =
-        sqlx::query_as("select region_id, name, name_en from region where slug = $1")
-            .bind(&region)
-            .fetch_optional(&state.pool)
-            .await?;
-    let (region_id, name, name_en) = found.ok_or(ApiError::NotFound("region"))?;
-    access::compare_region(&caller, region_id)?;
-    // Every district of the region is read: the transaction may see them all.
-    let (tenants, version): (Vec<Uuid>, Option<i64>) = sqlx::query_as(
-        "select coalesce(array_agg(tenant_id), '{}'), max(data_version) from tenant where region_id = $1",
-    )
-    .bind(region_id)
-    .fetch_one(&state.pool)
-    .await?;
+    let region = comparison::comparable_region(&state.pool, &caller, &slug).await?;
+    // A catalog entry's names are part of the view: its last change is part of the key.
     let catalog_version: Option<f64> = match &query.indicator {
         Some(key) => {
             sqlx::query_scalar("select extract(epoch from updated_at)::float8 from catalog_entry where key = $1")
@@ -54,25 +41,16 @@ async fn get_comparison(
     };
     let now = state.clock.now();
     let key = format!(
-        "pb:comparison:{region_id}:{}:{}:{}:{}",
+        "pb:comparison:{}:{}:{}:{}:{}",
+        region.region_id,
         query.indicator.as_deref().unwrap_or("-"),
-        version.unwrap_or(0),
+        region.data_version,
         catalog_version.unwrap_or(0.0),
         state.clock.today_in("Asia/Shanghai"),
     );
-    let region = RegionSummary { slug: region, name, name_en };
     let (body, outcome) = state
         .cache
-        .get_or_compute(&key, || async {
-            let mut tx = crate::db::tenant_tx(&state.pool, &tenants).await?;
-            let rows = comparison::tenants(&mut tx, region_id, now).await?;
-            let indicator = match &query.indicator {
-                Some(key) => Some(comparison::indicator(&mut tx, region_id, key).await?),
-                None => None,
-            };
-            tx.commit().await?;
-            Ok::<_, ApiError>(RegionComparison { region: region.clone(), tenants: rows, indicator })
-        })
+        .get_or_compute(&key, || comparison::build(&state.pool, &region, now, query.indicator.as_deref()))
         .await?;
     Ok(cached_json(body, outcome))
 }

@@ -1,9 +1,15 @@
 //! One module per page, plus the pieces they share.
 
+pub mod account;
+pub mod approvals;
+pub mod comparison;
+pub mod dashboard;
 pub mod home;
+pub mod login;
 pub mod plan;
 pub mod tenant;
 pub mod widgets;
+pub mod work;
 
 use crate::data::LoadError;
 use crate::i18n::t;
@@ -32,6 +38,19 @@ pub fn NotFound() -> impl IntoView {
 pub fn LoadFailed(error: LoadError) -> impl IntoView {
     match error {
         LoadError::NotFound | LoadError::Invalid(_) => view! { <NotFound/> }.into_any(),
+        LoadError::SignInNeeded => {
+            set_status(401);
+            view! {
+                <p class="notice" role="alert">
+                    {t().sign_in_needed}" "<a href="/login">{t().sign_in}</a>
+                </p>
+            }
+            .into_any()
+        }
+        LoadError::Forbidden => {
+            set_status(403);
+            view! { <p class="notice error" role="alert">{t().forbidden}</p> }.into_any()
+        }
         LoadError::Internal | LoadError::Transport(_) => {
             set_status(500);
             view! { <p class="notice error" role="alert">{t().load_failed}</p> }.into_any()
@@ -42,4 +61,21 @@ pub fn LoadFailed(error: LoadError) -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading">{t().loading}</p> }
+}
+
+/// A query parameter of the current URL (forms report their outcome through it).
+pub fn query_param(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.read().get(name)
+}
+
+/// The outcome a form handler reported in the URL: `?ok=…` or `?error=…&field=…`.
+#[component]
+pub fn FormOutcome() -> impl IntoView {
+    let ok = query_param("ok");
+    let error = query_param("error");
+    view! {
+        {move || ok().map(|_| view! { <p class="notice ok" role="status" data-testid="form-ok">{t().saved}</p> })}
+        {move || error().map(|e| view! { <p class="notice error" role="alert" data-testid="form-error">{e}</p> })}
+    }
 }

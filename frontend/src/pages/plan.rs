@@ -69,6 +69,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
             <A href=tenant_href>{tenant_label}</A>
         </nav>
         <h1 data-testid="plan-title">{plan.title.clone()}</h1>
+        <p><a class="action" href=format!("/t/{}/plans/{}/dashboard", tenant.slug, plan.id) data-testid="dashboard-link">{texts.view_dashboard}</a></p>
         <dl class="facts">
             <dt>{texts.issuer}</dt><dd>{plan.issuer.clone()}</dd>
             {plan.document_number.clone().map(|n| view! { <dt>{texts.document_number}</dt><dd>{n}</dd> })}

@@ -48,3 +48,8 @@ pub fn ProgressMeter(progress: Option<f64>) -> impl IntoView {
         None => view! { <span class="muted">{t().empty_value}</span> }.into_any(),
     }
 }
+
+/// A number cell, red when it counts overdue tasks.
+pub fn overdue_class(overdue: i64) -> &'static str {
+    if overdue > 0 { "num cell-red" } else { "num" }
+}

@@ -1,0 +1,72 @@
+//! `/me`: who am I, my roles, and where they lead; signing out.
+
+use super::{LoadFailed, Loading};
+use crate::data::{LoadError, fetch_me};
+use crate::i18n::t;
+use leptos::prelude::*;
+use shared::api::MeView;
+use shared::model::Role;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| fetch_me());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <Account me/> }.into_any(),
+                    Ok(None) => view! { <LoadFailed error=LoadError::SignInNeeded/> }.into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Where a grant takes its holder.
+fn links(role: Role, tenant: Option<&str>, region: Option<&str>) -> Vec<(String, &'static str)> {
+    let texts = t();
+    match (role, tenant, region) {
+        (Role::Reporter, Some(_), _) => vec![("/work".to_owned(), texts.my_work)],
+        (Role::TenantAdmin, Some(slug), _) => {
+            vec![
+                (format!("/t/{slug}/approvals"), texts.approvals),
+                ("/work".to_owned(), texts.my_work),
+                (format!("/t/{slug}"), texts.plans),
+            ]
+        }
+        (Role::Viewer, Some(slug), _) => vec![(format!("/t/{slug}"), texts.plans)],
+        (Role::Supervisor, _, Some(region)) => vec![(format!("/regions/{region}"), texts.comparison)],
+        _ => vec![],
+    }
+}
+
+#[component]
+fn Account(me: MeView) -> impl IntoView {
+    let texts = t();
+    view! {
+        <h1>{texts.account}</h1>
+        <p data-testid="me-email">{me.email.clone()}</p>
+        <h2>{texts.my_grants}</h2>
+        <table class="grid" data-testid="grants">
+            <thead><tr><th>{texts.role}</th><th>{texts.scope}</th><th>{texts.organisations}</th><th></th></tr></thead>
+            <tbody>
+                {me.grants.into_iter().map(|g| {
+                    let scope = g.tenant.clone().or(g.region.clone()).unwrap_or_default();
+                    let links = links(g.role, g.tenant.as_deref(), g.region.as_deref());
+                    view! {
+                        <tr>
+                            <td>{texts.role(g.role)}</td>
+                            <td>{scope}</td>
+                            <td>{g.organisations.join("、")}</td>
+                            <td>{links.into_iter().map(|(href, label)| view! { <a class="action" href=href>{label}</a> }).collect_view()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <form method="post" action="/session/end" class="inline">
+            <button type="submit" data-testid="sign-out">{texts.sign_out}</button>
+        </form>
+    }
+}
