@@ -5,7 +5,7 @@ use crate::cache::ViewCache;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::users::{self, NewGrant};
-use crate::{db, demo, password, seed, telemetry};
+use crate::{db, demo, import, password, read, seed, telemetry};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use shared::model::Role;
@@ -34,6 +34,15 @@ pub enum Command {
         tenants: usize,
         #[arg(long)]
         remove: bool,
+    },
+    /// Import a plan document (canonical JSON) into a tenant; `--dry-run` only reports what
+    /// would be created.
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Manage users.
     #[command(subcommand)]
@@ -93,6 +102,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 demo::add(&pool, tenants, chrono::Utc::now()).await?;
                 println!("added {tenants} demo districts in region `{}` ({:.1?})", demo::REGION, started.elapsed());
             }
+            Ok(())
+        }
+        Command::Import { file, tenant, dry_run } => {
+            let pool = db::connect(config.database_admin_url.expose(), 2).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let tenant =
+                read::find_tenant(&pool, &tenant).await.map_err(|e| anyhow::anyhow!("tenant {tenant:?}: {e}"))?;
+            let started = std::time::Instant::now();
+            let report = import::import(&pool, &tenant, None, import::read(&bytes), dry_run)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "outcome": report.outcome, "plan_id": report.plan_id, "counts": report.counts,
+                    "new_organisations": report.organisations.iter().filter(|o| o.new).map(|o| &o.name).collect::<Vec<_>>(),
+                    "warnings": report.warnings, "errors": report.errors,
+                }))?
+            );
+            eprintln!("{} in {:.1?}", report.outcome, started.elapsed());
+            anyhow::ensure!(
+                report.outcome != "invalid",
+                "the document has {} error(s); nothing was imported",
+                report.errors.len()
+            );
             Ok(())
         }
         Command::Seed => {

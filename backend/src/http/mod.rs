@@ -8,6 +8,7 @@ mod catalog;
 mod csrf;
 mod forms;
 mod health;
+mod import;
 mod json;
 mod pages;
 mod plans;
@@ -40,6 +41,7 @@ fn api() -> ApiRoutes {
     let r = tasks::routes(r);
     let r = regions::routes(r);
     let r = catalog::routes(r);
+    let r = import::routes(r);
     audit::routes(r)
 }
 

@@ -124,6 +124,13 @@ fn rows() -> Vec<Row> {
             ([401, 200, 200, 403, 403, 403], [401, 200, 200, 403, 403, 403], [401, 200, 403, 403, 403, 403]),
         ),
         row("GET", "/api/v1/catalog", same([200; 6])),
+        // No body: the callers who may import get 422 (an empty document), the others refusals.
+        row(
+            "POST",
+            "/api/v1/tenants/{slug}/plans/import",
+            ([401, 422, 403, 422, 403, 403], [401, 422, 403, 404, 404, 404], [401, 422, 404, 404, 404, 404]),
+        ),
+        row("GET", "/api/v1/tenants/{slug}/plans/{id}/export.json", internal_read),
         Row {
             body: Some(json!({"key": "matrix_key", "name": "矩阵测试", "unit": "个"})),
             ..row("PUT", "/api/v1/catalog/{key}", same([401, 204, 403, 403, 403, 403]))

@@ -1,0 +1,66 @@
+//! `POST /api/v1/tenants/{slug}/plans/import[?dry_run=true]` and the plan's canonical JSON
+//! export.
+
+use super::routes::ApiRoutes;
+use crate::app::AppState;
+use crate::error::{ApiError, Result, parse_id};
+use crate::{db, import, read};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::page_data::Caller;
+
+pub fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.post("/api/v1/tenants/{slug}/plans/import", import_plan)
+        .get("/api/v1/tenants/{slug}/plans/{id}/export.json", export_plan)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// 200 with the report for a dry run or a plan already there, 201 when created, 422 when
+/// the document has errors (nothing written in any case but 201).
+async fn import_plan(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(slug): Path<String>,
+    query: std::result::Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest(e.body_text()),
+    })?;
+    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let reading = import::read(&body);
+    let report = import::import(&state.pool, &tenant, Some(&caller), reading, query.dry_run).await?;
+    let status = match report.outcome {
+        "created" => StatusCode::CREATED,
+        "invalid" => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+async fn export_plan(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response> {
+    let plan_id = parse_id("plan", &id)?;
+    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
+    read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
+    let document = import::export::document(&mut tx, plan_id).await?;
+    tx.commit().await?;
+    let disposition = format!("attachment; filename=\"plan-{plan_id}.json\"");
+    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
+}

@@ -1,0 +1,134 @@
+//! A stored plan back as the canonical document: what import reads, so exporting and
+//! importing into another tenant gives the same plan.
+
+use crate::error::{ApiError, Result};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use shared::plan_document::{AreaDef, Due, FORMAT, IndicatorDef, PlanDocument, TaskDef};
+use sqlx::PgConnection;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    title: String,
+    issuer: String,
+    document_number: Option<String>,
+    issued_on: NaiveDate,
+    period_start: i32,
+    period_end: i32,
+    visibility: String,
+    status: String,
+    notes: Option<String>,
+    source_text: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRecord {
+    code: String,
+    area: String,
+    name: String,
+    unit: String,
+    baseline_year: i32,
+    baseline_value: Option<Decimal>,
+    target_year: i32,
+    target_value: Decimal,
+    comparator: String,
+    catalog_key: Option<String>,
+    notes: Option<String>,
+}
+
+fn word<T: std::str::FromStr<Err = shared::model::UnknownWord>>(text: &str) -> Result<T> {
+    text.parse().map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))
+}
+
+/// The plan `plan_id` (in a transaction with its tenant's context) as a document.
+pub async fn document(conn: &mut PgConnection, plan_id: Uuid) -> Result<PlanDocument> {
+    let plan: PlanRow = sqlx::query_as(
+        "select title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes, source_text
+         from plan where plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(ApiError::NotFound("plan"))?;
+    let areas: Vec<String> = sqlx::query_scalar("select name from area where plan_id = $1 order by position")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let indicators: Vec<IndicatorRecord> = sqlx::query_as(
+        "select i.code, a.name as area, i.name, i.unit, i.baseline_year, i.baseline_value, i.target_year, i.target_value,
+                i.comparator, i.catalog_key, i.notes
+         from indicator i join area a using (area_id) where i.plan_id = $1 order by i.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let tasks: Vec<(Uuid, String, i32, String, Option<i32>, bool)> = sqlx::query_as(
+        "select t.task_id, a.name, t.seq, t.text, t.due_year, t.ongoing from task t join area a using (area_id)
+         where t.plan_id = $1 order by t.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let assignments: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "select ta.task_id, ta.role, o.name from task_assignment ta join organisation o using (organisation_id)
+         join task t on t.task_id = ta.task_id where t.plan_id = $1 order by ta.task_id, ta.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut units: HashMap<Uuid, TaskDef> = HashMap::new();
+    let mut ordered = Vec::new();
+    for (id, area, seq, text, due_year, ongoing) in tasks {
+        let due = match (due_year, ongoing) {
+            (_, true) => Some(Due::Ongoing),
+            (Some(y), false) => Some(Due::Year(y)),
+            (None, false) => None,
+        };
+        units.insert(id, TaskDef { area, seq, text, due, lead: vec![], responsible: vec![], cooperating: vec![] });
+        ordered.push(id);
+    }
+    for (task, role, name) in assignments {
+        if let Some(t) = units.get_mut(&task) {
+            match role.as_str() {
+                "lead" => t.lead.push(name),
+                "responsible" => t.responsible.push(name),
+                _ => t.cooperating.push(name),
+            }
+        }
+    }
+    Ok(PlanDocument {
+        format: FORMAT.to_owned(),
+        title: plan.title,
+        issuer: plan.issuer,
+        document_number: plan.document_number,
+        issued_on: plan.issued_on,
+        period_start: plan.period_start,
+        period_end: plan.period_end,
+        visibility: word(&plan.visibility)?,
+        status: word(&plan.status)?,
+        notes: plan.notes,
+        source_text: plan.source_text,
+        areas: areas.into_iter().map(|name| AreaDef { name }).collect(),
+        indicators: indicators
+            .into_iter()
+            .map(|i| {
+                Ok(IndicatorDef {
+                    code: i.code,
+                    area: i.area,
+                    name: i.name,
+                    unit: i.unit,
+                    baseline_year: i.baseline_year,
+                    baseline_value: i.baseline_value,
+                    target_year: i.target_year,
+                    target_value: i.target_value,
+                    comparator: word(&i.comparator)?,
+                    catalog_key: i.catalog_key,
+                    notes: i.notes,
+                })
+            })
+            .collect::<Result<_>>()?,
+        tasks: ordered.into_iter().filter_map(|id| units.remove(&id)).collect(),
+    })
+}

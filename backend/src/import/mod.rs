@@ -1,0 +1,189 @@
+//! Onboarding plans (PRODUCT.md §6): readers turn an uploaded document into the canonical
+//! plan document; a dry run reports what would be created (areas, indicators, tasks,
+//! organisations, new ones marked) with warnings and errors that name where they are; a
+//! commit stores it in one transaction, or recognises a plan that is already there.
+
+pub mod export;
+pub mod json;
+
+use crate::access;
+use crate::audit::{self, Event};
+use crate::db;
+use crate::error::Result;
+use crate::plan_store::{self, StoreError, Stored};
+use crate::read::TenantRecord;
+use serde::Serialize;
+use serde_json::json;
+use shared::page_data::Caller;
+use shared::plan_document::{DocumentProblem, PlanDocument};
+use sqlx::PgPool;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Largest document accepted for import.
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// Something a reader noticed, at a place in the input (`line 12`, `indicators[3].unit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub at: String,
+    pub message: String,
+}
+
+impl From<DocumentProblem> for Finding {
+    fn from(p: DocumentProblem) -> Self {
+        Finding { at: p.path, message: p.message }
+    }
+}
+
+/// What a reader made of its input.
+pub struct Reading {
+    pub document: Option<PlanDocument>,
+    pub warnings: Vec<Finding>,
+    pub errors: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrganisationPreview {
+    pub name: String,
+    /// Not yet an organisation of the tenant: the commit creates it.
+    pub new: bool,
+}
+
+/// The answer to an import, dry or not.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    /// `dry_run`, `created`, `already_present` or `invalid`.
+    pub outcome: &'static str,
+    pub plan_id: Option<Uuid>,
+    pub plan: Option<PlanDocument>,
+    pub counts: Option<Counts>,
+    pub organisations: Vec<OrganisationPreview>,
+    pub warnings: Vec<Finding>,
+    pub errors: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    pub areas: usize,
+    pub indicators: usize,
+    pub tasks: usize,
+    pub organisations: usize,
+}
+
+/// Validates what a reader produced and, unless `dry_run`, stores it (one transaction).
+pub async fn import(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: Option<&Caller>,
+    reading: Reading,
+    dry_run: bool,
+) -> Result<ImportReport> {
+    let actor = caller.and_then(|c| c.user_id);
+    if let Some(caller) = caller {
+        let decision = access::import_plan(caller, tenant.reference());
+        crate::reports::guard(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await?;
+    }
+    let Reading { document, warnings, mut errors } = reading;
+    if let Some(doc) = &document {
+        errors.extend(doc.problems().into_iter().map(Finding::from));
+    }
+    let invalid = |warnings, errors| ImportReport {
+        outcome: "invalid",
+        plan_id: None,
+        plan: None,
+        counts: None,
+        organisations: vec![],
+        warnings,
+        errors,
+    };
+    let Some(doc) = document.filter(|_| errors.is_empty()) else { return Ok(invalid(warnings, errors)) };
+
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let known: HashSet<String> = sqlx::query_scalar("select name from organisation where tenant_id = $1")
+        .bind(tenant.tenant_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    let organisations: Vec<OrganisationPreview> = doc
+        .organisation_names()
+        .into_iter()
+        .map(|name| OrganisationPreview { name: name.to_owned(), new: !known.contains(name) })
+        .collect();
+    let counts = Counts {
+        areas: doc.areas.len(),
+        indicators: doc.indicators.len(),
+        tasks: doc.tasks.len(),
+        organisations: organisations.len(),
+    };
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("select plan_id from plan where tenant_id = $1 and title = $2 and issued_on = $3")
+            .bind(tenant.tenant_id)
+            .bind(&doc.title)
+            .bind(doc.issued_on)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let mut report = ImportReport {
+        outcome: "dry_run",
+        plan_id: existing,
+        plan: None,
+        counts: Some(counts),
+        organisations,
+        warnings,
+        errors,
+    };
+    if existing.is_some() {
+        report.outcome = "already_present";
+        report.warnings.push(Finding {
+            at: "title".into(),
+            message: "a plan with this title and issue date is already in this tenant; nothing is created".into(),
+        });
+    }
+    if dry_run || existing.is_some() {
+        tx.rollback().await?;
+        report.plan = Some(doc);
+        return Ok(report);
+    }
+    let stored = match plan_store::store_plan(&mut tx, tenant.tenant_id, actor, &doc).await {
+        Ok(stored) => stored,
+        Err(StoreError::Invalid(problems)) => {
+            return Ok(invalid(report.warnings, problems.into_iter().map(Finding::from).collect()));
+        }
+        Err(StoreError::Database(e)) => return Err(e.into()),
+    };
+    audit::append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant.tenant_id),
+            actor,
+            action: "plan.import".into(),
+            entity: "plan",
+            entity_id: stored.plan_id().to_string(),
+            before: None,
+            after: Some(json!({"title": doc.title, "warnings": report.warnings.len()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    report.outcome = match stored {
+        Stored::Created(_) => "created",
+        Stored::AlreadyPresent(_) => "already_present",
+    };
+    report.plan_id = Some(stored.plan_id());
+    report.plan = Some(doc);
+    Ok(report)
+}
+
+/// Reads an uploaded document. The canonical JSON reader is the one there is so far; the
+/// spreadsheet and published-text readers will be chosen here by content type.
+pub fn read(bytes: &[u8]) -> Reading {
+    if bytes.len() > MAX_BYTES {
+        return Reading {
+            document: None,
+            warnings: vec![],
+            errors: vec![Finding { at: "document".into(), message: format!("larger than {MAX_BYTES} bytes") }],
+        };
+    }
+    json::read(bytes)
+}
