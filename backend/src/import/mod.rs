@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod json;
+pub mod text;
 
 use crate::access;
 use crate::audit::{self, Event};
@@ -175,8 +176,8 @@ pub async fn import(
     Ok(report)
 }
 
-/// Reads an uploaded document. The canonical JSON reader is the one there is so far; the
-/// spreadsheet and published-text readers will be chosen here by content type.
+/// Reads an uploaded document: canonical JSON when it is a JSON object, else the plan's
+/// text as published.
 pub fn read(bytes: &[u8]) -> Reading {
     if bytes.len() > MAX_BYTES {
         return Reading {
@@ -185,5 +186,8 @@ pub fn read(bytes: &[u8]) -> Reading {
             errors: vec![Finding { at: "document".into(), message: format!("larger than {MAX_BYTES} bytes") }],
         };
     }
-    json::read(bytes)
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => json::read(bytes),
+        _ => text::read(bytes),
+    }
 }

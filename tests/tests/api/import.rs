@@ -86,7 +86,7 @@ async fn bad_documents_are_refused_with_their_place_and_write_nothing(pool: PgPo
         (b"{\"format\": \"planboard.plan/1\",\n \"title\": }".to_vec(), 422, "line 2, column"),
         (b"{}".to_vec(), 422, "line 1"),
         (serde_json::to_vec(&doc).unwrap(), 422, "indicators[3].area"),
-        (vec![0xff, 0xfe, 0x00, 0x01], 422, "line 1"),
+        (vec![0xff, 0xfe, 0x00, 0x01], 422, "not UTF-8"),
         (vec![b' '; 5 * 1024 * 1024], 413, ""),
     ];
     for (i, (body, status, place)) in cases.into_iter().enumerate() {
@@ -102,4 +102,31 @@ async fn bad_documents_are_refused_with_their_place_and_write_nothing(pool: PgPo
     }
     let n: i64 = sqlx::query_scalar("select count(*) from plan").fetch_one(&app.admin).await.unwrap();
     assert_eq!(n, 1);
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_published_text_imports_as_the_seeded_plan(pool: PgPool) {
+    let app = setup(pool).await;
+    let platform = app.sign_in(PLATFORM).await;
+    let seeded = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap().plans.remove(0);
+    let text = seeded.source_text.clone().unwrap();
+    let url = app.url("/api/v1/tenants/xiushan/plans/import");
+    let response =
+        platform.post(&url).header("content-type", "text/plain; charset=utf-8").body(text).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["warnings"], serde_json::json!([]));
+    assert_eq!(report["counts"], serde_json::json!({"areas": 8, "indicators": 31, "tasks": 30, "organisations": 33}));
+    let imported = export(&app, &platform, "xiushan", report["plan_id"].as_str().unwrap()).await;
+    // The catalog keys of the seed are a mapping confirmed after reading; the text gives suggestions.
+    let mut expected = seeded;
+    for i in &mut expected.indicators {
+        i.catalog_key = None;
+    }
+    assert_eq!(imported, expected);
+    let suggested: i64 = sqlx::query_scalar("select count(*) from indicator i join tenant t using (tenant_id) where t.slug = 'xiushan' and catalog_suggestion is not null")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert!(suggested >= 29, "{suggested} suggestions");
 }
