@@ -555,7 +555,7 @@ mod tests {
             let text = copy.join("\n");
             let cut =
                 text.char_indices().map(|(i, _)| i).nth((next() as usize) % text.chars().count().max(1)).unwrap_or(0);
-            let _ = read(text[..cut].as_bytes());
+            let _ = read(&text.as_bytes()[..cut]);
             let _ = read(text.as_bytes());
             // Arbitrary bytes.
             let bytes: Vec<u8> = (0..(next() % 400)).map(|_| next() as u8).collect();
