@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cache;
 mod comparison;
+mod deploy;
 mod import;
 mod isolation;
 mod matrix;
