@@ -4,6 +4,7 @@
 use crate::cache::ViewCache;
 use crate::clock::Clock;
 use crate::http;
+use crate::metrics::Metrics;
 use crate::page_data::BackendPageData;
 use crate::session::SessionPolicy;
 use axum::extract::FromRef;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub page_data: Arc<dyn PageData>,
     pub cache: ViewCache,
+    pub metrics: Metrics,
     pub session_policy: SessionPolicy,
     /// `scheme://host[:port]` users reach the site at, when it is known (behind a proxy).
     pub public_origin: Option<String>,
@@ -41,12 +43,14 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         let page_data = Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone() });
+        let metrics = Metrics::new(cache.stats.clone(), pool.clone());
         AppState {
             pool,
             clock,
             leptos_options,
             page_data,
             cache,
+            metrics,
             session_policy: SessionPolicy::default(),
             public_origin: None,
         }

@@ -96,6 +96,7 @@ impl ViewCache {
         Some(matches!(pong, Ok(Ok(_))))
     }
 
+    #[tracing::instrument(name = "redis.get", skip(self))]
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ()> {
         let Some(mut conn) = self.redis.clone() else { return Err(()) };
         match tokio::time::timeout(REDIS_TIMEOUT, redis::cmd("GET").arg(key).query_async(&mut conn)).await {
@@ -104,6 +105,7 @@ impl ViewCache {
         }
     }
 
+    #[tracing::instrument(name = "redis.set", skip(self, value))]
     async fn set(&self, key: &str, value: &[u8]) {
         if let Some(mut conn) = self.redis.clone() {
             let mut command = redis::cmd("SET");

@@ -72,7 +72,13 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    telemetry::init();
+    let telemetry = telemetry::init();
+    let outcome = run_command(cli).await;
+    telemetry.shutdown();
+    outcome
+}
+
+async fn run_command(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command {
         Command::Serve => serve(config).await,

@@ -230,6 +230,7 @@ pub async fn comparable_region(
 }
 
 /// The whole comparison, read in one transaction that may see every district of the region.
+#[tracing::instrument(name = "db.comparison", skip_all)]
 pub async fn build(
     pool: &sqlx::PgPool,
     region: &ComparableRegion,

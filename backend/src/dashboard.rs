@@ -163,6 +163,7 @@ pub async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> 
 }
 
 /// The whole dashboard of a plan the caller may see, as of `today` (the tenant's date).
+#[tracing::instrument(name = "db.dashboard", skip_all)]
 pub async fn build(conn: &mut PgConnection, plan: PlanSummary, today: NaiveDate) -> Result<Dashboard> {
     let (areas, overall) = self::areas(&mut *conn, plan.id, today).await?;
     let units = self::units(conn, plan.id, today).await?;

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod metrics;
 pub mod page_data;
 pub mod password;
 pub mod plan_store;

@@ -61,6 +61,7 @@ pub async fn tenants(pool: &PgPool) -> Result<Vec<TenantSummary>> {
     Ok(rows.iter().map(TenantRecord::summary).collect())
 }
 
+#[tracing::instrument(name = "db.tenant", skip(pool))]
 pub async fn find_tenant(pool: &PgPool, slug: &str) -> Result<TenantRecord> {
     sqlx::query_as(&format!("select {TENANT_COLUMNS} where t.slug = $1"))
         .bind(slug)
@@ -135,6 +136,7 @@ pub struct VisiblePlan {
     pub scope: TenantScope,
 }
 
+#[tracing::instrument(name = "db.plan", skip_all)]
 pub async fn visible_plan(
     conn: &mut PgConnection,
     tenant: TenantRecord,
@@ -180,6 +182,7 @@ struct IndicatorRecord {
 
 /// The plan's indicators in document order, each with its latest approved value and the
 /// progress and status the rules of PRODUCT.md §3 give it.
+#[tracing::instrument(name = "db.indicators", skip_all)]
 pub async fn indicators(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<IndicatorRow>> {
     let rows: Vec<IndicatorRecord> = sqlx::query_as(
         "select i.indicator_id, i.code, a.name as area, i.name, i.unit, i.baseline_year, i.baseline_value,
@@ -250,6 +253,7 @@ struct AssignmentRecord {
 
 /// The plan's tasks in document order, with their units by role, latest status, and whether
 /// they are overdue on `today` (the tenant's date).
+#[tracing::instrument(name = "db.tasks", skip_all)]
 pub async fn tasks(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<TaskRow>> {
     let rows: Vec<TaskRecord> = sqlx::query_as(
         "select t.task_id, t.seq, a.name as area, t.text, t.due_year, t.ongoing, t.status, t.percent
@@ -318,6 +322,7 @@ async fn area_names(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<String
 }
 
 /// Everything the plan page shows, read in one transaction.
+#[tracing::instrument(name = "db.plan_detail", skip_all)]
 pub async fn plan_detail(
     pool: &PgPool,
     clock: &dyn Clock,

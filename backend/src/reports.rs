@@ -167,6 +167,7 @@ pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicat
     records.into_iter().map(ReportRecord::into_row).collect()
 }
 
+#[tracing::instrument(name = "report.submit", skip_all)]
 pub async fn submit(
     pool: &PgPool,
     tenant: &TenantRecord,
@@ -274,6 +275,7 @@ pub async fn submit(
 }
 
 /// Approves (`reason` None) or rejects a submitted report, if `expected_version` is current.
+#[tracing::instrument(name = "report.decide", skip_all)]
 pub async fn decide(
     pool: &PgPool,
     tenant: &TenantRecord,

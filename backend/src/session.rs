@@ -61,6 +61,7 @@ pub async fn create(
 
 /// The user of a live session, refreshing its last-seen time; None when the token is
 /// unknown, expired (idle or absolute) or its user is deactivated.
+#[tracing::instrument(name = "db.session", skip_all)]
 pub async fn resolve(
     pool: &PgPool,
     token: &str,

@@ -65,6 +65,7 @@ const UPDATE_SELECT: &str =
 /// Appends an update. `expected_version`, when given, must be the task's current version
 /// (a stale view of the task gets 409 and changes nothing). Returns the update and the task's
 /// new version.
+#[tracing::instrument(name = "task_update.append", skip_all)]
 pub async fn append(
     pool: &PgPool,
     tenant: &TenantRecord,

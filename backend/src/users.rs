@@ -215,6 +215,7 @@ struct GrantRow {
 }
 
 /// Who `user_id` is for the authorisation rules: the grants with their scopes.
+#[tracing::instrument(name = "db.caller", skip(pool))]
 pub async fn load_caller(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Caller> {
     let rows: Vec<GrantRow> = sqlx::query_as(
         "select grant_id, role, tenant_id, region_id from role_grant where user_id = $1 order by created_at",

@@ -88,12 +88,14 @@ pub async fn sign_in(
         _ => {
             throttle::record_failure(&state.pool, &keys[0], throttle::ACCOUNT_FREE_FAILURES, now).await?;
             throttle::record_failure(&state.pool, &keys[1], throttle::ADDRESS_FREE_FAILURES, now).await?;
+            state.metrics.login(false);
             append_platform_event(state, None, "auth.login_failed", json!({"email": email, "address": peer.ip()}))
                 .await?;
             return Err(ApiError::BadCredentials);
         }
     };
     throttle::clear(&state.pool, &keys).await?;
+    state.metrics.login(true);
 
     let mut tx = state.pool.begin().await?;
     // A new session every time: the old one, if the browser still had one, ends here.

@@ -22,6 +22,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             Err(e) => return crate::error::ApiError::from(e).into_response(),
         },
     };
+    if let Some(id) = caller.user_id {
+        tracing::Span::current().record("user.id", id.to_string());
+    }
     request.extensions_mut().insert(caller);
     next.run(request).await
 }

@@ -10,6 +10,7 @@ mod forms;
 mod health;
 mod import;
 mod json;
+mod observe;
 mod pages;
 mod plans;
 mod regions;
@@ -26,7 +27,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use routes::ApiRoutes;
-use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (plan imports are the largest bodies).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -61,6 +61,6 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), csrf::check))
         .layer(from_fn(security::headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(state.clone(), observe::observe))
         .with_state(state)
 }

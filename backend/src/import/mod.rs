@@ -73,6 +73,7 @@ pub struct Counts {
 }
 
 /// Validates what a reader produced and, unless `dry_run`, stores it (one transaction).
+#[tracing::instrument(name = "import", skip_all, fields(tenant = %tenant.slug, dry_run))]
 pub async fn import(
     pool: &PgPool,
     tenant: &TenantRecord,
