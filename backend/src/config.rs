@@ -51,8 +51,25 @@ pub enum ConfigError {
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 
 impl Config {
+    /// Settings from the environment, over those of the file `PLANBOARD_CONFIG_FILE` names
+    /// (lines `NAME=value`; `#` starts a comment), over the defaults.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        let file = match std::env::var("PLANBOARD_CONFIG_FILE").ok().filter(|p| !p.is_empty()) {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
+                    name: "PLANBOARD_CONFIG_FILE",
+                    reason: format!("{path}: {e}"),
+                })?;
+                parse_file(&text).map_err(|reason| ConfigError::Invalid { name: "PLANBOARD_CONFIG_FILE", reason })?
+            }
+            None => Vec::new(),
+        };
+        Self::from_lookup(|name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| file.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        })
     }
 
     /// Reads settings through `lookup`, so tests need not touch the process environment.
@@ -100,6 +117,18 @@ impl Config {
     }
 }
 
+/// `NAME=value` lines; blank lines and `#` comments are skipped.
+fn parse_file(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| {
+            let (k, v) = l.split_once('=').ok_or_else(|| format!("line {}: expected NAME=value", i + 1))?;
+            Ok((k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
+        })
+        .collect()
+}
+
 /// `scheme://host[:port]` of an http(s) URL.
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
@@ -139,6 +168,19 @@ mod tests {
         assert!(c.session_policy.secure);
         assert!(config(&[("DATABASE_URL", "x"), ("PLANBOARD_PUBLIC_URL", "plan.example.cn")]).is_err());
         assert!(config(&[("DATABASE_URL", "x"), ("PLANBOARD_SESSION_IDLE_MINUTES", "0")]).is_err());
+    }
+
+    #[test]
+    fn a_config_file_holds_name_value_lines() {
+        let parsed = parse_file("# defaults\nPLANBOARD_ADDR=0.0.0.0:3000\n\nREDIS_URL = \"redis://r:6379\"\n").unwrap();
+        assert_eq!(
+            parsed,
+            vec![
+                ("PLANBOARD_ADDR".to_owned(), "0.0.0.0:3000".to_owned()),
+                ("REDIS_URL".to_owned(), "redis://r:6379".to_owned())
+            ]
+        );
+        assert_eq!(parse_file("oops").unwrap_err(), "line 1: expected NAME=value");
     }
 
     #[test]

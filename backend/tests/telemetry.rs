@@ -47,7 +47,7 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     let options = pool.connect_options();
     let database = options.get_database().unwrap().to_owned();
     let port = free_port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
+    let server = std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
         .arg("serve")
         .env("DATABASE_URL", format!("postgres://planboard_app:planboard_app@127.0.0.1:5432/{database}"))
         .env("PLANBOARD_ADDR", format!("127.0.0.1:{port}"))
@@ -57,6 +57,8 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
         .env("OTEL_SERVICE_NAME", "planboard-test")
         .env("OTEL_BSP_SCHEDULE_DELAY", "100")
         .env("OTEL_METRIC_EXPORT_INTERVAL", "300")
+        .env("PLANBOARD_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let client = reqwest::Client::new();
@@ -80,8 +82,16 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     // SIGTERM: the server finishes, flushes and exits.
     let stopped = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(stopped.success());
-    let status = server.wait().unwrap();
-    assert!(status.success(), "the server exits cleanly on SIGTERM: {status:?}");
+    let output = server.wait_with_output().unwrap();
+    assert!(output.status.success(), "the server exits cleanly on SIGTERM: {:?}", output.status);
+    // Structured logs carry the trace id of the request they belong to.
+    let logs = String::from_utf8_lossy(&output.stdout);
+    let line = logs
+        .lines()
+        .find(|l| l.contains("/dashboard"))
+        .unwrap_or_else(|| panic!("no log line of the request in {logs}"));
+    let entry: Value = serde_json::from_str(line).unwrap();
+    assert_eq!(entry["span"]["trace_id"], trace_id, "{line}");
 
     let received = received.0.lock().unwrap().clone();
     let spans: Vec<Value> = received

@@ -7,6 +7,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use opentelemetry::global;
+use opentelemetry::trace::TraceContextExt;
 use opentelemetry_http::HeaderExtractor;
 use std::time::Instant;
 use tracing::Instrument;
@@ -32,14 +33,22 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         http.response.status_code = tracing::field::Empty,
         tenant = tenant_of(request.uri().path()).unwrap_or(""),
         user.id = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
     );
     let parent = global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(request.headers())));
     let _ = span.set_parent(parent);
+    // Log lines inside the request carry the trace id (JSON logs include the span's fields).
+    let trace_id = span.context().span().span_context().trace_id();
+    if trace_id != opentelemetry::trace::TraceId::INVALID {
+        span.record("trace_id", trace_id.to_string());
+    }
     let started = Instant::now();
     let response = next.run(request).instrument(span.clone()).await;
     let status = response.status().as_u16();
     span.record("http.response.status_code", i64::from(status));
-    state.metrics.request(&method, &route, status, started.elapsed());
+    let elapsed = started.elapsed();
+    span.in_scope(|| tracing::info!(status, elapsed_ms = elapsed.as_secs_f64() * 1000.0, "request"));
+    state.metrics.request(&method, &route, status, elapsed);
     response
 }
 
