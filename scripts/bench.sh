@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Benchmarks at municipal and national scale (not part of the test command):
+#   bash scripts/bench.sh            # N = 40 and N = 2850 synthetic districts
+#   bash scripts/bench.sh 40         # one scale only
+# Builds in release, creates its own database (planboard_bench) and Redis database (1),
+# generates districts with `backend demo`, starts a cached and an uncached server, loads them
+# with wrk at 64 connections, measures the floors of this same machine in the same run
+# (a trivial endpoint, redis-benchmark, pgbench on the hand-written comparison SQL), prints
+# one table and writes it to docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_postgres
+ensure_redis
+ensure_wasm_toolchain
+command -v wrk >/dev/null || apt_install wrk
+command -v pgbench >/dev/null || apt_install postgresql-contrib
+build_site release
+log "building the server (release)"
+cargo build -q --release -p backend
+
+DB=planboard_bench
+BIN=./target/release/backend
+CONNECTIONS=64
+DURATION=${BENCH_SECONDS:-10}
+OUT=docs/benchmarks.md
+ROWS=()
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+export DATABASE_ADMIN_URL=$PG_ADMIN_BASE/$DB
+export PLANBOARD_SITE_ROOT=target/site
+APP_URL=postgres://planboard_app:${APP_ROLE_PASSWORD}@127.0.0.1:${PG_PORT}/$DB
+export DATABASE_URL=$APP_URL
+
+# wrk's summary as "requests/s p50_ms p99_ms".
+wrk_run() { # url cookie
+  wrk -t2 -c$CONNECTIONS -d${DURATION}s --latency -H "Cookie: $2" -H "Origin: http://127.0.0.1" "$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps = $2 } / 50%/ { p50 = ms($2) } / 99%/ { p99 = ms($2) }
+    END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
+}
+
+row() { # name rps p50 p99 floor_rps floor_name
+  local ratio="-"
+  if [ -n "${5:-}" ] && [ "$5" != "-" ]; then ratio=$(awk -v a="$2" -v b="$5" 'BEGIN { printf "%.0f%% of %s", 100*a/b, "'"$6"'" }'); fi
+  ROWS+=("| $N | $1 | $2 | $3 | $4 | $ratio |")
+  printf '%-44s %10s req/s  p50 %8s ms  p99 %8s ms  %s\n' "$1" "$2" "$3" "$4" "$ratio"
+}
+
+start_server() { # port redis_url-or-empty; sets SERVER_PID
+  local port=$1
+  if [ -n "$2" ]; then REDIS_URL=$2 DATABASE_URL=$APP_URL PLANBOARD_ADDR=127.0.0.1:$port RUST_LOG=warn $BIN serve >/dev/null 2>&1 &
+  else env -u REDIS_URL DATABASE_URL=$APP_URL PLANBOARD_ADDR=127.0.0.1:$port RUST_LOG=warn $BIN serve >/dev/null 2>&1 & fi
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_until 30 curl -sf "http://127.0.0.1:$port/healthz" || die "the server on $port did not start"
+}
+
+session() { # port -> cookie
+  curl -s -o /dev/null -c - -H "Origin: http://127.0.0.1:$1" -H 'content-type: application/json' \
+    -d '{"email":"bench@planboard.cn","password":"benchmark password"}' "http://127.0.0.1:$1/api/v1/auth/login" \
+    | awk '/planboard_session/ { print "planboard_session=" $7 }'
+}
+
+for N in ${@:-40 2850}; do
+  log "scale: $N districts"
+  pg_admin -c "drop database if exists $DB" >/dev/null
+  pg_admin -c "create database $DB" >/dev/null
+  ensure_app_role
+  $BIN migrate >/dev/null
+  $BIN seed >/dev/null
+  started=$(date +%s.%N)
+  $BIN demo --tenants "$N" >/dev/null
+  log "generated $N districts in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
+  echo 'benchmark password' | $BIN user add --email bench@planboard.cn --role platform_admin >/dev/null
+  redis-cli -n 1 flushdb >/dev/null
+
+  start_server 3100 "redis://127.0.0.1:${REDIS_PORT}/1"
+  cached_pid=$SERVER_PID
+  start_server 3101 ""
+  cookie_a=$(session 3100)
+  cookie_b=$(session 3101)
+  plan=$(psql "$DATABASE_ADMIN_URL" -qtAX -c "select plan_id from plan p join tenant t using (tenant_id) where t.slug = 'demo-001'")
+  dashboard="/api/v1/tenants/demo-001/plans/$plan/dashboard"
+  comparison="/api/v1/regions/demo/comparison?indicator=industrial_output_above_scale"
+
+  read -r h_rps h50 h99 < <(wrk_run "http://127.0.0.1:3100/healthz" "")
+  row "floor: GET /healthz" "$h_rps" "$h50" "$h99"
+  size=$(curl -s -H "Cookie: $cookie_a" "http://127.0.0.1:3100$comparison" | wc -c)
+  read -r r_rps r50 r99 < <(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -c $CONNECTIONS -n 200000 -d "$size" -t get --csv 2>/dev/null \
+    | awk -F'"' '/GET/ { print $4, $10, $14 }')
+  row "floor: redis-benchmark GET ${size} B" "${r_rps%.*}" "$r50" "$r99"
+
+  region=$(psql "$DATABASE_ADMIN_URL" -qtAX -c "select region_id from region where slug = 'demo'")
+  sql=$(mktemp)
+  cat > "$sql" <<SQL
+select t.tenant_id, t.slug, count(i.indicator_id), count(*) filter (where i.status = 'achieved'),
+       count(*) filter (where i.status = 'on_track'), count(*) filter (where i.status = 'at_risk'),
+       count(*) filter (where i.status = 'behind'), count(*) filter (where i.status = 'no_data'), avg(i.progress)
+from tenant t left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+left join indicator i on i.plan_id = p.plan_id where t.region_id = '$region' group by t.tenant_id;
+select t.tenant_id, count(k.task_id), count(*) filter (where k.status = 'completed'),
+       count(*) filter (where not k.ongoing and k.due_year is not null and k.status <> 'completed' and k.due_year < 2026)
+from tenant t left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+left join task k on k.plan_id = p.plan_id where t.region_id = '$region' group by t.tenant_id;
+select t.slug, i.latest_value, i.progress from tenant t join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+join indicator i on i.plan_id = p.plan_id and i.catalog_key = 'industrial_output_above_scale'
+where t.region_id = '$region' order by i.progress desc nulls last;
+SQL
+  pg_lat=$(pgbench -n -f "$sql" -c 8 -j 2 -T "$DURATION" "$DATABASE_ADMIN_URL" 2>/dev/null | awk '/latency average/ { print $4 }')
+  pg_tps=$(pgbench -n -f "$sql" -c 1 -j 1 -T 3 "$DATABASE_ADMIN_URL" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
+  single=$(awk -v t="$pg_tps" 'BEGIN { printf "%.2f", 1000 / t }')
+  row "floor: pgbench comparison SQL (1 client)" "$pg_tps" "$single" "-"
+  row "floor: pgbench comparison SQL (8 clients)" "-" "$pg_lat" "-"
+  rm -f "$sql"
+
+  curl -s -o /dev/null -H "Cookie: $cookie_a" "http://127.0.0.1:3100$dashboard"
+  curl -s -o /dev/null -H "Cookie: $cookie_a" "http://127.0.0.1:3100$comparison"
+  read -r a b c < <(wrk_run "http://127.0.0.1:3100$dashboard" "$cookie_a"); row "plan dashboard, cached" "$a" "$b" "$c" "$h_rps" "/healthz"
+  read -r a b c < <(wrk_run "http://127.0.0.1:3100$comparison" "$cookie_a"); row "region comparison, cached" "$a" "$b" "$c" "$h_rps" "/healthz"
+  read -r a b c < <(wrk_run "http://127.0.0.1:3101$dashboard" "$cookie_b"); row "plan dashboard, uncached" "$a" "$b" "$c"
+  read -r a b c < <(wrk_run "http://127.0.0.1:3101$comparison" "$cookie_b")
+  row "region comparison, uncached" "$a" "$b" "$c" "-" ""
+  ROWS+=("| $N | region comparison uncached p50 ÷ pgbench single-run latency | | $(awk -v a="$b" -v s="$single" 'BEGIN { printf "%.2f×", a / s }') | | |")
+
+  tenant_sql="insert into tenant (region_id, slug, name) select region_id, 'import-check', '导入测试' from region where slug = 'demo'"
+  psql "$DATABASE_ADMIN_URL" -qc "$tenant_sql" >/dev/null
+  text=$(mktemp)
+  python3 -c "import json; print(json.load(open('backend/seed/qianjiang.json'))['plans'][0]['source_text'], end='')" > "$text"
+  import_ms=$($BIN import "$text" --tenant import-check 2>&1 >/dev/null | awk '/created in/ { v = $3; if (v ~ /ms$/) print v+0; else if (v ~ /µs$/) print v/1000; else print v*1000 }')
+  rm -f "$text"
+  ROWS+=("| $N | import of the seed document's text (CLI, commit) | | ${import_ms} ms | | target < 200 ms |")
+  rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$cached_pid/status")
+  ROWS+=("| $N | server peak RSS after the runs | | $((rss_kb / 1024)) MB | | target < 150 MB |")
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  PIDS=()
+done
+
+wasm_gz=$(gzip -9 -c target/site/pkg/frontend_bg.wasm | wc -c)
+{
+  echo "# Benchmarks"
+  echo
+  echo "Run: \`bash scripts/bench.sh\` on $(date -u +%F), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo),"
+  echo "$(uname -sr), wrk at $CONNECTIONS connections for ${DURATION} s per line; floors measured in the same run."
+  echo
+  echo "| districts | what | requests/s | p50 | p99 | ratio |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo "| - | hydrated wasm, release, gzipped | | $((wasm_gz / 1024)) KB | | target < 500 KB |"
+} > "$OUT"
+log "written to $OUT"
+cat "$OUT"
