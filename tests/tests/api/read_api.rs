@@ -173,3 +173,25 @@ async fn health_and_readiness_answer(pool: PgPool) {
     assert_eq!(status, 200);
     assert_eq!(body["postgres"], "ok");
 }
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn readiness_fails_while_postgresql_is_unreachable(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, _) = app.get_json("/readyz").await;
+    assert_eq!(status, 200);
+    // A server whose database cannot be reached: alive, but not ready.
+    let nowhere = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .connect_lazy("postgres://planboard_app@127.0.0.1:1/nowhere")
+        .unwrap();
+    let clock = std::sync::Arc::new(backend::clock::FixedClock::at(tests::TODAY.parse().unwrap()));
+    let state = backend::app::AppState::new(nowhere, clock, tests::site_root(), backend::cache::ViewCache::disabled());
+    let server = backend::app::Application::build(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let addr = server.local_addr().unwrap();
+    tokio::spawn(server.run_until_stopped());
+    let response = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["postgres"], "unreachable");
+    assert_eq!(reqwest::get(format!("http://{addr}/healthz")).await.unwrap().status(), 200);
+}
