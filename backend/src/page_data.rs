@@ -5,8 +5,8 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::{access, catalog, comparison, dashboard, db, read, users};
 use shared::api::{
-    CatalogEntry, Dashboard, MeView, PendingReport, PlanDetail, RegionComparison, ReportState, TenantPlans,
-    TenantSummary, TenantWork,
+    CatalogEntry, Dashboard, IndicatorHistory, MeView, PendingReport, PlanDetail, RegionComparison, ReportState,
+    TenantPlans, TenantSummary, TenantWork,
 };
 use shared::model::Role;
 use shared::page_data::{Caller, PageData, PageError};
@@ -74,6 +74,15 @@ impl PageData for BackendPageData {
 
     async fn catalog(&self) -> Result<Vec<CatalogEntry>, PageError> {
         Ok(catalog::list(&self.pool).await?)
+    }
+
+    async fn indicator_history(
+        &self,
+        caller: &Caller,
+        tenant: &str,
+        indicator: Uuid,
+    ) -> Result<IndicatorHistory, PageError> {
+        Ok(read::indicator_history(&self.pool, caller, tenant, indicator).await?)
     }
 }
 

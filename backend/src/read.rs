@@ -9,7 +9,9 @@ use crate::error::{ApiError, Result};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use shared::api::{IndicatorRow, Latest, PlanDetail, PlanSummary, TaskRow, TenantPlans, TenantSummary, UnitRef};
+use shared::api::{
+    IndicatorHistory, IndicatorRow, Latest, PlanDetail, PlanSummary, TaskRow, TenantPlans, TenantSummary, UnitRef,
+};
 use shared::model::{Comparator, TaskStatus, UnitRole};
 use shared::page_data::Caller;
 use shared::period::Period;
@@ -346,4 +348,48 @@ pub async fn plan_detail(
         indicators,
         tasks,
     })
+}
+
+/// An indicator of a plan the caller may read, with its approved values in period order
+/// (a corrected value replaced by its approved correction).
+#[tracing::instrument(name = "db.indicator_history", skip(pool, caller))]
+pub async fn indicator_history(
+    pool: &PgPool,
+    caller: &Caller,
+    slug: &str,
+    indicator_id: Uuid,
+) -> Result<IndicatorHistory> {
+    let tenant = find_tenant(pool, slug).await?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let plan_id: Uuid = sqlx::query_scalar("select plan_id from indicator where indicator_id = $1 and tenant_id = $2")
+        .bind(indicator_id)
+        .bind(tenant.tenant_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(ApiError::NotFound("indicator"))?;
+    let visible = visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    let indicator = indicators(&mut tx, plan_id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == indicator_id)
+        .ok_or(ApiError::NotFound("indicator"))?;
+    let rows: Vec<(i32, Option<i16>, Decimal)> = sqlx::query_as(
+        "select period_year, period_quarter, value from indicator_report r
+         where r.indicator_id = $1 and r.state = 'approved'
+           and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
+         order by period_year, coalesce(period_quarter, 4), decided_at",
+    )
+    .bind(indicator_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let points = rows
+        .into_iter()
+        .map(|(year, quarter, value)| {
+            let period = Period::new(year, quarter.and_then(|q| u8::try_from(q).ok()))
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(Latest { period, value })
+        })
+        .collect::<Result<_>>()?;
+    Ok(IndicatorHistory { tenant: visible.tenant.summary(), plan: visible.plan, indicator, points })
 }

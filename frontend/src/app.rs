@@ -4,7 +4,7 @@ use crate::data::fetch_me;
 use crate::i18n::{Locale, t, use_locale};
 use crate::pages::{
     account::AccountPage, approvals::ApprovalsPage, comparison::ComparisonPage, dashboard::DashboardPage,
-    home::HomePage, login::LoginPage, plan::PlanPage, tenant::TenantPage, work::WorkPage,
+    home::HomePage, indicator::IndicatorPage, login::LoginPage, plan::PlanPage, tenant::TenantPage, work::WorkPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/t/:tenant/plans/:plan") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/plans/:plan/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/approvals") view=ApprovalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/indicators/:indicator") view=IndicatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/regions/:region") view=ComparisonPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=AccountPage ssr=SsrMode::Async/>

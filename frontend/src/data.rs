@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::api::{
-    CatalogEntry, Dashboard, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans, TenantSummary,
-    TenantWork,
+    CatalogEntry, Dashboard, IndicatorHistory, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans,
+    TenantSummary, TenantWork,
 };
 use shared::page_data::PageError;
 use uuid::Uuid;
@@ -140,4 +140,10 @@ pub async fn fetch_approvals(tenant: String) -> Result<Vec<PendingReport>, LoadE
 pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, LoadError> {
     let data = server::page_data()?;
     Ok(data.catalog().await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "indicator_history")]
+pub async fn fetch_indicator_history(tenant: String, indicator: Uuid) -> Result<IndicatorHistory, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.indicator_history(&server::caller(), &tenant, indicator).await?)
 }

@@ -363,3 +363,13 @@ pub struct PendingReport {
     pub unit: String,
     pub plan_title: String,
 }
+
+/// An indicator with its approved values over time (the indicator page and its chart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorHistory {
+    pub tenant: TenantSummary,
+    pub plan: PlanSummary,
+    pub indicator: IndicatorRow,
+    /// Approved values in period order (corrected ones replaced by their corrections).
+    pub points: Vec<Latest>,
+}

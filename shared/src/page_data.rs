@@ -3,8 +3,8 @@
 //! pages through Leptos context. The browser never links an implementation.
 
 use crate::api::{
-    CatalogEntry, Dashboard, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans, TenantSummary,
-    TenantWork,
+    CatalogEntry, Dashboard, IndicatorHistory, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans,
+    TenantSummary, TenantWork,
 };
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -69,4 +69,10 @@ pub trait PageData: Send + Sync {
     /// Reports awaiting a decision in a tenant the caller administers.
     async fn approvals(&self, caller: &Caller, tenant: &str) -> Result<Vec<PendingReport>, PageError>;
     async fn catalog(&self) -> Result<Vec<CatalogEntry>, PageError>;
+    async fn indicator_history(
+        &self,
+        caller: &Caller,
+        tenant: &str,
+        indicator: Uuid,
+    ) -> Result<IndicatorHistory, PageError>;
 }

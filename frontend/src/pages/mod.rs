@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod comparison;
 pub mod dashboard;
 pub mod home;
+pub mod indicator;
 pub mod login;
 pub mod plan;
 pub mod tenant;

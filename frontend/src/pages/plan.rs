@@ -49,6 +49,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
     let base = format!("/t/{}/plans/{}", tenant.slug, plan.id);
     let tenant_href = format!("/t/{}", tenant.slug);
     let tenant_label = tenant_name(&tenant, texts.locale).to_owned();
+    let slug = tenant.slug.clone();
     let is_demo = tenant.is_demo;
 
     let mut by_status = std::collections::BTreeMap::<IndicatorStatus, usize>::new();
@@ -126,7 +127,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
                 let rows = indicators.with_value(|all| {
                     all.iter().filter(|i| area.as_ref().is_none_or(|a| &i.area == a)).cloned().collect::<Vec<_>>()
                 });
-                view! { <IndicatorTable rows/> }
+                view! { <IndicatorTable rows slug=slug.clone()/> }
             }}
         </section>
 
@@ -171,7 +172,7 @@ fn with_year(label: &str, year: Option<i32>, texts: &Texts) -> String {
 }
 
 #[component]
-fn IndicatorTable(rows: Vec<IndicatorRow>) -> impl IntoView {
+fn IndicatorTable(rows: Vec<IndicatorRow>, slug: String) -> impl IntoView {
     let texts = t();
     let baseline_year = common_year(&rows, |r| r.baseline_year);
     let target_year = common_year(&rows, |r| r.target_year);
@@ -206,7 +207,7 @@ fn IndicatorTable(rows: Vec<IndicatorRow>) -> impl IntoView {
                         view! {
                             <tr data-indicator=row.id.to_string()>
                                 <td class="code">{row.code}</td>
-                                <td>{row.name}</td>
+                                <td><a href=format!("/t/{}/indicators/{}", slug, row.id)>{row.name}</a></td>
                                 <td>{row.unit}</td>
                                 <td class="num">{baseline}</td>
                                 <td class="num">{target}</td>

@@ -73,3 +73,40 @@ async fn every_response_carries_security_headers(pool: PgPool) {
         assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
     }
 }
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", shared::model::Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let id: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator where name = '规上工业总产值'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{id}/reports"));
+    for (period, value) in [("2022", 160.0), ("2023", 229.715)] {
+        let report: serde_json::Value = admin
+            .post(&url)
+            .json(&serde_json::json!({"period": period, "value": value}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let approve = format!("{url}/{}/approve", report["id"].as_str().unwrap());
+        assert_eq!(admin.post(approve).header("if-match", "\"1\"").send().await.unwrap().status(), 200);
+    }
+    // A pending value stays off the chart.
+    admin.post(&url).json(&serde_json::json!({"period": "2024", "value": 300})).send().await.unwrap();
+    let page = app.get(&format!("/t/qianjiang/indicators/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("data-testid=\"chart\""));
+    assert_eq!(html.matches("data-point").count(), 2, "two approved values");
+    assert!(html.contains("data-testid=\"target-line\""));
+    assert!(html.contains("229.715") && !html.contains(">300<"));
+    let plan = app.get(&format!("/t/qianjiang/plans/{}", app.seed_plan_id().await)).await.text().await.unwrap();
+    assert!(plan.contains(&format!("/t/qianjiang/indicators/{id}")), "the plan page links to the indicator page");
+    assert_eq!(app.get(&format!("/t/qianjiang/indicators/{}", uuid::Uuid::new_v4())).await.status(), 404);
+}

@@ -128,6 +128,10 @@ async fn a_reporter_reports_an_admin_approves_and_the_dashboard_changes(pool: Pg
             c.goto(&format!("{base}/t/qianjiang/plans/{plan}")).await.unwrap();
             let light = wait_for(&c, &format!("tr[data-indicator='{indicator}'] [data-status]")).await;
             assert_eq!(light.attr("data-status").await.unwrap().as_deref(), Some("on_track"));
+            // The indicator's own page charts the approved value.
+            c.find(Locator::Css(&format!("tr[data-indicator='{indicator}'] a"))).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=chart] [data-point]").await;
+            screenshot(&c, "indicator").await;
         })
         .await;
 }
