@@ -1,12 +1,13 @@
 //! The region comparison (PRODUCT.md §4): one row per district of a region, and for one
 //! catalog key each district's own indicator side by side, ranked by progress.
 
+use crate::dashboard::{INDICATOR_COUNTS, IndicatorCounts};
 use crate::error::{ApiError, Result};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use shared::api::{
-    CatalogComparison, CatalogRow, Latest, RegionComparison, RegionSummary, StatusCounts, TaskCounts, TenantComparison,
+    CatalogComparison, CatalogRow, Latest, RegionComparison, RegionSummary, TaskCounts, TenantComparison,
 };
 use shared::period::Period;
 use sqlx::PgConnection;
@@ -19,13 +20,8 @@ struct TenantRow {
     name: String,
     name_en: String,
     is_demo: bool,
-    total: i64,
-    achieved: i64,
-    on_track: i64,
-    at_risk: i64,
-    behind: i64,
-    no_data: i64,
-    mean_progress: Option<Decimal>,
+    #[sqlx(flatten)]
+    counts: IndicatorCounts,
 }
 
 #[derive(sqlx::FromRow)]
@@ -42,20 +38,14 @@ struct TaskRow {
 /// Districts of the region with their published plans' standing, best mean progress first.
 /// `now` decides overdue, as the year in each district's own time zone.
 pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc>) -> Result<Vec<TenantComparison>> {
-    let indicator_rows: Vec<TenantRow> = sqlx::query_as(
-        "select t.tenant_id, t.slug, t.name, t.name_en, t.is_demo, count(i.indicator_id) as total,
-                count(*) filter (where i.status = 'achieved') as achieved,
-                count(*) filter (where i.status = 'on_track') as on_track,
-                count(*) filter (where i.status = 'at_risk') as at_risk,
-                count(*) filter (where i.status = 'behind') as behind,
-                count(*) filter (where i.status = 'no_data') as no_data,
-                avg(i.progress) as mean_progress
+    let indicator_rows: Vec<TenantRow> = sqlx::query_as(&format!(
+        "select t.tenant_id, t.slug, t.name, t.name_en, t.is_demo, {INDICATOR_COUNTS}
          from tenant t
          left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
          left join indicator i on i.plan_id = p.plan_id
          where t.region_id = $1
-         group by t.tenant_id",
-    )
+         group by t.tenant_id"
+    ))
     .bind(region_id)
     .fetch_all(&mut *conn)
     .await?;
@@ -95,15 +85,8 @@ pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc
                 name: r.name,
                 name_en: r.name_en,
                 is_demo: r.is_demo,
-                indicators: StatusCounts {
-                    total: r.total,
-                    achieved: r.achieved,
-                    on_track: r.on_track,
-                    at_risk: r.at_risk,
-                    behind: r.behind,
-                    no_data: r.no_data,
-                },
-                mean_progress: r.mean_progress.and_then(|m| m.to_f64()),
+                indicators: r.counts.by_status(),
+                mean_progress: r.counts.mean_progress(),
                 task_completion: (task_counts.total > 0)
                     .then(|| task_counts.completed as f64 / task_counts.total as f64),
                 tasks: task_counts,

@@ -11,10 +11,19 @@ use shared::api::{AreaSummary, Dashboard, PlanSummary, StatusCounts, TaskCounts,
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+/// Indicator counts by status and mean progress over rows of `indicator i` (the dashboard
+/// per area, the comparison per district).
+pub const INDICATOR_COUNTS: &str = "count(i.indicator_id) as total,
+    count(*) filter (where i.status = 'achieved') as achieved,
+    count(*) filter (where i.status = 'on_track') as on_track,
+    count(*) filter (where i.status = 'at_risk') as at_risk,
+    count(*) filter (where i.status = 'behind') as behind,
+    count(*) filter (where i.status = 'no_data') as no_data,
+    avg(i.progress) as mean_progress";
+
+/// A row of `INDICATOR_COUNTS`.
 #[derive(sqlx::FromRow)]
-struct IndicatorGroup {
-    position: Option<i32>,
-    name: Option<String>,
+pub struct IndicatorCounts {
     total: i64,
     achieved: i64,
     on_track: i64,
@@ -22,6 +31,31 @@ struct IndicatorGroup {
     behind: i64,
     no_data: i64,
     mean_progress: Option<Decimal>,
+}
+
+impl IndicatorCounts {
+    pub fn by_status(&self) -> StatusCounts {
+        StatusCounts {
+            total: self.total,
+            achieved: self.achieved,
+            on_track: self.on_track,
+            at_risk: self.at_risk,
+            behind: self.behind,
+            no_data: self.no_data,
+        }
+    }
+
+    pub fn mean_progress(&self) -> Option<f64> {
+        self.mean_progress.and_then(|m| m.to_f64())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IndicatorGroup {
+    position: Option<i32>,
+    name: Option<String>,
+    #[sqlx(flatten)]
+    counts: IndicatorCounts,
 }
 
 #[derive(sqlx::FromRow)]
@@ -45,19 +79,13 @@ pub async fn areas(
     plan_id: Uuid,
     today: NaiveDate,
 ) -> Result<(Vec<AreaSummary>, AreaSummary)> {
-    let indicator_groups: Vec<IndicatorGroup> = sqlx::query_as(
-        "select a.position, a.name, count(i.indicator_id) as total,
-                count(*) filter (where i.status = 'achieved') as achieved,
-                count(*) filter (where i.status = 'on_track') as on_track,
-                count(*) filter (where i.status = 'at_risk') as at_risk,
-                count(*) filter (where i.status = 'behind') as behind,
-                count(*) filter (where i.status = 'no_data') as no_data,
-                avg(i.progress) as mean_progress
+    let indicator_groups: Vec<IndicatorGroup> = sqlx::query_as(&format!(
+        "select a.position, a.name, {INDICATOR_COUNTS}
          from area a left join indicator i on i.area_id = a.area_id
          where a.plan_id = $1
          group by grouping sets ((a.position, a.name), ())
-         order by a.position nulls last",
-    )
+         order by a.position nulls last"
+    ))
     .bind(plan_id)
     .fetch_all(&mut *conn)
     .await?;
@@ -84,15 +112,8 @@ pub async fn areas(
             let tasks = task_groups.iter().find(|t| t.position == g.position);
             AreaSummary {
                 area: g.name,
-                indicators: StatusCounts {
-                    total: g.total,
-                    achieved: g.achieved,
-                    on_track: g.on_track,
-                    at_risk: g.at_risk,
-                    behind: g.behind,
-                    no_data: g.no_data,
-                },
-                mean_progress: g.mean_progress.and_then(|m| m.to_f64()),
+                indicators: g.counts.by_status(),
+                mean_progress: g.counts.mean_progress(),
                 tasks: tasks.map_or_else(TaskCounts::default, |t| TaskCounts {
                     total: t.total,
                     not_started: t.not_started,
