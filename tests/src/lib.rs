@@ -132,6 +132,28 @@ impl TestApp {
     }
 }
 
+/// Submits `value` for `period` on indicator `indicator` of tenant `slug` as `client` and
+/// approves it as the same client (a tenant admin). Returns the approved report.
+pub async fn report_and_approve(
+    app: &TestApp,
+    client: &reqwest::Client,
+    slug: &str,
+    indicator: Uuid,
+    period: &str,
+    value: f64,
+) -> serde_json::Value {
+    let url = app.url(&format!("/api/v1/tenants/{slug}/indicators/{indicator}/reports"));
+    let response =
+        client.post(&url).json(&serde_json::json!({"period": period, "value": value})).send().await.expect("report");
+    assert_eq!(response.status(), 201, "submitting {period} = {value}");
+    let report: serde_json::Value = response.json().await.expect("a report");
+    let approve = format!("{url}/{}/approve", report["id"].as_str().expect("an id"));
+    let response =
+        client.post(approve).header("if-match", format!("\"{}\"", report["version"])).send().await.expect("approval");
+    assert_eq!(response.status(), 200, "approving {period} = {value}");
+    response.json().await.expect("the approved report")
+}
+
 /// Where the built browser bundle is (`scripts/test.sh` builds it before the tests).
 pub fn site_root() -> PathBuf {
     std::env::var("PLANBOARD_SITE_ROOT")

@@ -1,7 +1,7 @@
 //! The Redis cache of aggregate views, against a real Redis: freshness after writes, across
 //! instances, through a Redis outage, and single flight on a cold key.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use shared::model::Role;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -28,12 +28,7 @@ async fn approve_output(app: &TestApp) {
         .fetch_one(&app.admin)
         .await
         .unwrap();
-    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{id}/reports"));
-    let report: Value =
-        admin.post(&url).json(&json!({"period": "2023", "value": 229.715})).send().await.unwrap().json().await.unwrap();
-    let approve = format!("{url}/{}/approve", report["id"].as_str().unwrap());
-    let response = admin.post(approve).header("if-match", "\"1\"").send().await.unwrap();
-    assert_eq!(response.status(), 200);
+    tests::report_and_approve(app, &admin, "qianjiang", id, "2023", 229.715).await;
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]

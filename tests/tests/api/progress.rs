@@ -44,25 +44,10 @@ async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
     (status, body)
 }
 
-/// Submits a value as `client` and, when it is accepted, approves it as the tenant admin.
-async fn report_and_approve(
-    app: &TestApp,
-    client: &reqwest::Client,
-    indicator: Uuid,
-    period: &str,
-    value: f64,
-) -> Value {
-    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports"));
-    let (status, report) = send(client.post(url).json(&json!({"period": period, "value": value}))).await;
-    assert_eq!(status, 201, "{report}");
+/// Submits and approves a value as the tenant admin.
+async fn report_and_approve(app: &TestApp, indicator: Uuid, period: &str, value: f64) -> Value {
     let admin = app.sign_in(ADMIN).await;
-    let url = app.url(&format!(
-        "/api/v1/tenants/qianjiang/indicators/{indicator}/reports/{}/approve",
-        report["id"].as_str().unwrap()
-    ));
-    let (status, approved) = send(admin.post(url).header("if-match", format!("\"{}\"", report["version"]))).await;
-    assert_eq!(status, 200, "{approved}");
-    approved
+    tests::report_and_approve(app, &admin, "qianjiang", indicator, period, value).await
 }
 
 async fn indicator_row(app: &TestApp, plan: Uuid, id: Uuid) -> Value {
@@ -120,14 +105,13 @@ async fn the_worked_example_of_industrial_output_is_on_track(pool: PgPool) {
 async fn energy_intensity_is_behind_then_achieved(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let energy = indicator(&app, "万元工业增加值能耗").await;
-    let admin = app.sign_in(ADMIN).await;
-    report_and_approve(&app, &admin, energy, "2023", 0.80).await;
+    report_and_approve(&app, energy, "2023", 0.80).await;
     let row = indicator_row(&app, plan, energy).await;
     assert_eq!(row["status"], "behind");
     assert_eq!((row["progress"].as_f64().unwrap() * 10_000.0).round() / 10_000.0, 0.1667);
     assert_eq!(dashboard(&app, plan).await["overall"]["indicators"]["behind"], 1);
 
-    report_and_approve(&app, &admin, energy, "2024", 0.59).await;
+    report_and_approve(&app, energy, "2024", 0.59).await;
     let row = indicator_row(&app, plan, energy).await;
     assert_eq!(row["status"], "achieved");
     assert_eq!(row["latest"]["period"], "2024");
@@ -228,7 +212,7 @@ async fn a_second_report_for_a_period_needs_an_explicit_correction_that_keeps_th
     let output = indicator(&app, "规上工业总产值").await;
     let admin = app.sign_in(ADMIN).await;
     let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{output}/reports"));
-    let first = report_and_approve(&app, &admin, output, "2023", 200.0).await;
+    let first = report_and_approve(&app, output, "2023", 200.0).await;
     let first_id = first["id"].as_str().unwrap();
 
     let (status, body) = send(admin.post(&url).json(&json!({"period": "2023", "value": 229.715}))).await;
@@ -368,7 +352,6 @@ async fn task_updates_keep_history_and_drive_status_and_overdue(pool: PgPool) {
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn the_dashboard_counts_what_the_lists_show(pool: PgPool) {
     let (app, plan) = setup(pool).await;
-    let admin = app.sign_in(ADMIN).await;
     for (name, period, value) in [
         ("规上工业总产值", "2023", 229.715),
         ("万元工业增加值能耗", "2023", 0.80),
@@ -376,7 +359,7 @@ async fn the_dashboard_counts_what_the_lists_show(pool: PgPool) {
         ("5G基站", "2023Q2", 1200.0),
     ] {
         let id = indicator(&app, name).await;
-        report_and_approve(&app, &admin, id, period, value).await;
+        report_and_approve(&app, id, period, value).await;
     }
     let (_, rows) = app.get_json(&format!("/api/v1/tenants/qianjiang/plans/{plan}/indicators")).await;
     let rows = rows.as_array().unwrap();
