@@ -74,7 +74,9 @@ pub enum UserCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let telemetry = telemetry::init();
     let outcome = run_command(cli).await;
-    telemetry.shutdown();
+    // The exporters' HTTP client blocks: flush them off the async runtime, or their final
+    // export is lost.
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
     outcome
 }
 

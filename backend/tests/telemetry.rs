@@ -78,11 +78,11 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    // SIGTERM: the server finishes, flushes and exits.
+    // SIGTERM: the server finishes, flushes traces and metrics, and exits.
     let stopped = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(stopped.success());
-    let output = server.wait_with_output().unwrap();
+    // Waited for off this (single-threaded) runtime, which also runs the receiver.
+    let output = tokio::task::spawn_blocking(move || server.wait_with_output()).await.unwrap().unwrap();
     assert!(output.status.success(), "the server exits cleanly on SIGTERM: {:?}", output.status);
     // Structured logs carry the trace id of the request they belong to.
     let logs = String::from_utf8_lossy(&output.stdout);
