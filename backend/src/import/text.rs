@@ -523,7 +523,6 @@ mod tests {
     fn text_without_a_plan_is_an_error_not_a_panic() {
         for text in ["", "hello", "\t\t\t", "《》", "关于印发《X》的通知\n2020年13月40日", "|a|b|\n|c|"] {
             let reading = read(text.as_bytes());
-            assert!(reading.document.is_none() || !reading.errors.is_empty() || reading.document.is_some(), "{text}");
             assert!(!reading.errors.is_empty(), "{text:?} should not read as a plan");
         }
         assert!(!read(&[0xff, 0xfe]).errors.is_empty());

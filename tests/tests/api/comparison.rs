@@ -34,18 +34,7 @@ async fn two_districts(app: &TestApp) {
         .fetch_one(&app.admin)
         .await
         .unwrap();
-        let url = app.url(&format!("/api/v1/tenants/{slug}/indicators/{id}/reports"));
-        let report: Value = client
-            .post(&url)
-            .json(&json!({"period": "2023", "value": value}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let approve = format!("{url}/{}/approve", report["id"].as_str().unwrap());
-        assert_eq!(client.post(approve).header("if-match", "\"1\"").send().await.unwrap().status(), 200);
+        tests::report_and_approve(app, &client, slug, id, "2023", value).await;
     }
 }
 

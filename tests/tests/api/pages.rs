@@ -85,17 +85,7 @@ async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
         .unwrap();
     let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{id}/reports"));
     for (period, value) in [("2022", 160.0), ("2023", 229.715)] {
-        let report: serde_json::Value = admin
-            .post(&url)
-            .json(&serde_json::json!({"period": period, "value": value}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let approve = format!("{url}/{}/approve", report["id"].as_str().unwrap());
-        assert_eq!(admin.post(approve).header("if-match", "\"1\"").send().await.unwrap().status(), 200);
+        tests::report_and_approve(&app, &admin, "qianjiang", id, period, value).await;
     }
     // A pending value stays off the chart.
     admin.post(&url).json(&serde_json::json!({"period": "2024", "value": 300})).send().await.unwrap();
