@@ -16,6 +16,21 @@ use shared::page_data::Caller;
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
     r.post("/api/v1/tenants/{slug}/plans/import", import_plan)
         .get("/api/v1/tenants/{slug}/plans/{id}/export.json", export_plan)
+        .get("/api/v1/tenants/{slug}/plans/{id}/export.xlsx", export_workbook)
+        .get("/api/v1/import/template.xlsx", template)
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn workbook(bytes: Vec<u8>, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    ([(header::CONTENT_TYPE, XLSX.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// The blank import template; anyone may download it.
+async fn template() -> Result<Response> {
+    let bytes = import::xlsx::template().map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(workbook(bytes, "planboard-import-template.xlsx"))
 }
 
 #[derive(Deserialize)]
@@ -63,4 +78,22 @@ async fn export_plan(
     tx.commit().await?;
     let disposition = format!("attachment; filename=\"plan-{plan_id}.json\"");
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
+}
+
+/// The plan with its reports and task updates as a workbook; its plan sheets import back
+/// as the same plan.
+async fn export_workbook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response> {
+    let plan_id = parse_id("plan", &id)?;
+    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
+    read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
+    let document = import::export::document(&mut tx, plan_id).await?;
+    let history = import::export::history(&mut tx, plan_id).await?;
+    tx.commit().await?;
+    let bytes = import::xlsx::export(&document, &history).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))
 }

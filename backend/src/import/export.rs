@@ -1,6 +1,7 @@
 //! A stored plan back as the canonical document: what import reads, so exporting and
 //! importing into another tenant gives the same plan.
 
+use super::xlsx::{History, ReportLine, UpdateLine};
 use crate::error::{ApiError, Result};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -131,4 +132,29 @@ pub async fn document(conn: &mut PgConnection, plan_id: Uuid) -> Result<PlanDocu
             .collect::<Result<_>>()?,
         tasks: ordered.into_iter().filter_map(|id| units.remove(&id)).collect(),
     })
+}
+
+/// The plan's reports (every state, in period order per indicator) and task updates, for
+/// the workbook export.
+pub async fn history(conn: &mut PgConnection, plan_id: Uuid) -> Result<History> {
+    let reports: Vec<ReportLine> = sqlx::query_as(
+        "select i.code, i.name as indicator,
+                case when r.period_quarter is null then r.period_year::text
+                     else r.period_year || 'Q' || r.period_quarter end as period,
+                r.value, r.state, r.note, r.reported_at, r.decision_reason
+         from indicator_report r join indicator i using (indicator_id)
+         where i.plan_id = $1 order by i.position, r.period_year, r.period_quarter nulls first, r.reported_at",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let updates: Vec<UpdateLine> = sqlx::query_as(
+        "select a.name as area, t.seq, u.status, u.percent, u.note, u.created_at
+         from task_update u join task t using (task_id) join area a on a.area_id = t.area_id
+         where t.plan_id = $1 order by t.position, u.created_at",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(History { reports, updates })
 }

@@ -3,9 +3,13 @@
 //! organisations, new ones marked) with warnings and errors that name where they are; a
 //! commit stores it in one transaction, or recognises a plan that is already there.
 
+pub mod cells;
+pub mod csv;
 pub mod export;
 pub mod json;
+pub mod table;
 pub mod text;
+pub mod xlsx;
 
 use crate::access;
 use crate::audit::{self, Event};
@@ -177,8 +181,9 @@ pub async fn import(
     Ok(report)
 }
 
-/// Reads an uploaded document: canonical JSON when it is a JSON object, else the plan's
-/// text as published.
+/// Reads an uploaded document, recognising its kind by its content: an Excel workbook (a
+/// zip), canonical JSON (an object), the template as CSV (opens with a `[规划]`-style
+/// section line), else the plan's text as published.
 pub fn read(bytes: &[u8]) -> Reading {
     if bytes.len() > MAX_BYTES {
         return Reading {
@@ -187,8 +192,14 @@ pub fn read(bytes: &[u8]) -> Reading {
             errors: vec![Finding { at: "document".into(), message: format!("larger than {MAX_BYTES} bytes") }],
         };
     }
+    if xlsx::looks_like_xlsx(bytes) {
+        return xlsx::read(bytes);
+    }
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => json::read(bytes),
-        _ => text::read(bytes),
+        _ => {
+            let text = csv::decode(bytes);
+            if csv::looks_like_csv(&text) { csv::read(&text) } else { text::read(&text) }
+        }
     }
 }

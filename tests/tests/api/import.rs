@@ -86,7 +86,8 @@ async fn bad_documents_are_refused_with_their_place_and_write_nothing(pool: PgPo
         (b"{\"format\": \"planboard.plan/1\",\n \"title\": }".to_vec(), 422, "line 2, column"),
         (b"{}".to_vec(), 422, "line 1"),
         (serde_json::to_vec(&doc).unwrap(), 422, "indicators[3].area"),
-        (vec![0xff, 0xfe, 0x00, 0x01], 422, "not UTF-8"),
+        // Not UTF-8: read as GB18030 (what Chinese Excel saves), and no plan in it.
+        (vec![0xff, 0xfe, 0x00, 0x01], 422, "no plan title"),
         (vec![b' '; 5 * 1024 * 1024], 413, ""),
     ];
     for (i, (body, status, place)) in cases.into_iter().enumerate() {
@@ -129,4 +130,95 @@ async fn the_published_text_imports_as_the_seeded_plan(pool: PgPool) {
         .await
         .unwrap();
     assert!(suggested >= 29, "{suggested} suggestions");
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_workbook_export_carries_the_history_and_imports_back_as_the_same_plan(pool: PgPool) {
+    let app = setup(pool).await;
+    app.add_user("admin@qianjiang.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.cn").await;
+    let output: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator where name = '规上工业总产值'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    tests::report_and_approve(&app, &admin, "qianjiang", output, "2023", 229.715).await;
+    let platform = app.sign_in(PLATFORM).await;
+    let plan = app.seed_plan_id().await.to_string();
+    let original = export(&app, &platform, "qianjiang", &plan).await;
+
+    let response =
+        platform.get(app.url(&format!("/api/v1/tenants/qianjiang/plans/{plan}/export.xlsx"))).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], XLSX);
+    let workbook = response.bytes().await.unwrap();
+    let sheets = backend::import::xlsx::sheets(&workbook).unwrap();
+    let reports = sheets.iter().find(|s| s.name == "指标填报").expect("the reports sheet");
+    let row: Vec<&str> = reports.rows[1].1.iter().map(String::as_str).collect();
+    assert_eq!(&row[..5], ["1.1", "规上工业总产值", "2023", "229.715", "approved"]);
+
+    let url = app.url("/api/v1/tenants/xiushan/plans/import");
+    let created = platform.post(&url).header("content-type", XLSX).body(workbook.clone()).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let report: Value = created.json().await.unwrap();
+    assert_eq!(report["counts"]["indicators"], 31);
+    let warned: Vec<&str> = report["warnings"].as_array().unwrap().iter().map(|w| w["at"].as_str().unwrap()).collect();
+    assert_eq!(warned, ["指标填报!1", "任务进展!1"], "only the history sheets are left out");
+    let copy = export(&app, &platform, "xiushan", report["plan_id"].as_str().unwrap()).await;
+    assert_eq!(copy, original);
+    let again = platform.post(&url).body(workbook).send().await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["outcome"], "already_present");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_template_downloads_for_anyone_and_names_the_cells_left_empty(pool: PgPool) {
+    let app = setup(pool).await;
+    let response = app.get("/api/v1/import/template.xlsx").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], XLSX);
+    let template = response.bytes().await.unwrap();
+    let platform = app.sign_in(PLATFORM).await;
+    let response = platform
+        .post(app.url("/api/v1/tenants/xiushan/plans/import?dry_run=true"))
+        .body(template)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let report: Value = response.json().await.unwrap();
+    let places: Vec<&str> = report["errors"].as_array().unwrap().iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert_eq!(places, ["规划!B2", "规划!B3", "规划!B5", "规划!B6", "规划!B7"]);
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_csv_with_a_bad_cell_is_refused_at_its_line_and_imports_once_fixed(pool: PgPool) {
+    let app = setup(pool).await;
+    let platform = app.sign_in(PLATFORM).await;
+    let csv = "[规划]\n标题,秀山县数字经济发展规划\n发文机关,秀山县人民政府\n印发日期,2023年3月1日\n规划起始年,2023\n规划终止年,2027\n\
+               [指标]\n一级指标,二级指标,计量单位,2022年,2027年\n数字产业,软件业务收入,亿元,12,≥30\n,数据中心机架,个,——,很多\n\
+               [任务]\n序号,重点任务,牵头部门,配合部门,时间节点\n1,建设数据中心,县经信局,县发改委、县财政局,2025年\n";
+    let url = app.url("/api/v1/tenants/xiushan/plans/import");
+    let refused = platform.post(&url).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let report: Value = refused.json().await.unwrap();
+    assert_eq!(report["errors"][0]["at"], "line 10, column E");
+    let plans =
+        || async { sqlx::query_scalar::<_, i64>("select count(*) from plan").fetch_one(&app.admin).await.unwrap() };
+    assert_eq!(plans().await, 1, "a refused import writes nothing");
+
+    let fixed = csv
+        .replace("很多", "500")
+        .replace("[任务]\n序号", "[任务]\n领域,序号")
+        .replace("\n1,建设", "\n数字产业,1,建设");
+    let created = platform.post(&url).body(fixed).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let report: Value = created.json().await.unwrap();
+    let plan = &report["plan"];
+    assert_eq!(plan["indicators"][1]["area"], "数字产业");
+    assert_eq!(plan["indicators"][1]["baseline_value"], Value::Null);
+    assert_eq!((plan["status"].as_str(), plan["visibility"].as_str()), (Some("draft"), Some("internal")));
+    assert_eq!(plan["tasks"][0]["cooperating"], serde_json::json!(["县发改委", "县财政局"]));
+    assert_eq!(report["counts"]["organisations"], 3);
 }

@@ -131,6 +131,8 @@ fn rows() -> Vec<Row> {
             ([401, 422, 403, 422, 403, 403], [401, 422, 403, 404, 404, 404], [401, 422, 404, 404, 404, 404]),
         ),
         row("GET", "/api/v1/tenants/{slug}/plans/{id}/export.json", internal_read),
+        row("GET", "/api/v1/tenants/{slug}/plans/{id}/export.xlsx", internal_read),
+        row("GET", "/api/v1/import/template.xlsx", same([200; 6])),
         Row {
             body: Some(json!({"key": "matrix_key", "name": "矩阵测试", "unit": "个"})),
             ..row("PUT", "/api/v1/catalog/{key}", same([401, 204, 403, 403, 403, 403]))
