@@ -83,8 +83,15 @@ pub fn report_on(caller: &Caller, tenant: TenantRef, accountable_units: &[Uuid])
     })
 }
 
-/// Importing plans: platform admins for any tenant, tenant admins for their own.
-pub fn import_plan(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError> {
+/// Importing plans and setting their status and visibility (publishing): platform admins
+/// for any tenant, tenant admins for their own.
+pub fn manage_plans(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError> {
+    require(caller, tenant, |g| matches!(g.role, Role::PlatformAdmin | Role::TenantAdmin))
+}
+
+/// Inviting users into a tenant and withdrawing their grants: platform admins for any
+/// tenant, tenant admins for their own.
+pub fn manage_users(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError> {
     require(caller, tenant, |g| matches!(g.role, Role::PlatformAdmin | Role::TenantAdmin))
 }
 
@@ -104,8 +111,8 @@ pub fn map_to_catalog(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError
     require(caller, tenant, |g| g.role == Role::PlatformAdmin)
 }
 
-/// Editing the indicator catalog itself: platform admins.
-pub fn edit_catalog(caller: &Caller) -> Result<(), ApiError> {
+/// Platform-wide changes (the indicator catalog, regions, tenants): platform admins.
+pub fn administer_platform(caller: &Caller) -> Result<(), ApiError> {
     signed_in(caller)?;
     if caller.grants.iter().any(|g| g.role == Role::PlatformAdmin) { Ok(()) } else { Err(ApiError::Forbidden) }
 }

@@ -206,7 +206,7 @@ pub async fn map_indicator(
 /// Creates or replaces a catalog entry (platform admins).
 pub async fn put_entry(pool: &PgPool, caller: &Caller, entry: CatalogEntry) -> Result<()> {
     let actor = access::signed_in(caller)?;
-    access::edit_catalog(caller)?;
+    access::administer_platform(caller)?;
     check_entry(&entry)?;
     let mut tx = pool.begin().await?;
     upsert(&mut tx, &entry).await?;

@@ -47,9 +47,15 @@ pub async fn ensure_rls_applies(pool: &PgPool) -> anyhow::Result<()> {
 /// local to the transaction, so it never leaks to the next user of the pooled connection.
 pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    let ids = tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
-    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(ids).execute(&mut *tx).await?;
+    set_tenant_context(&mut tx, tenants).await?;
     Ok(tx)
+}
+
+/// Sets the tenants the current transaction may see and write (replacing any earlier set).
+pub async fn set_tenant_context(conn: &mut sqlx::PgConnection, tenants: &[Uuid]) -> sqlx::Result<()> {
+    let ids = tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
+    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(ids).execute(conn).await?;
+    Ok(())
 }
 
 /// Marks a tenant's aggregate views as changed, in the writing transaction (see `cache`).

@@ -29,5 +29,6 @@ pub mod seed;
 pub mod session;
 pub mod task_updates;
 pub mod telemetry;
+pub mod tenancy;
 pub mod throttle;
 pub mod users;

@@ -205,3 +205,57 @@ async fn ensure_organisations(
             .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Sets a plan's status and visibility (publishing, archiving) if `expected_version` is
+/// current: platform admins and the tenant's admins. Returns the plan's new version.
+pub async fn set_publication(
+    pool: &sqlx::PgPool,
+    tenant: &crate::read::TenantRecord,
+    caller: &shared::page_data::Caller,
+    plan_id: Uuid,
+    expected_version: i32,
+    publication: shared::api::Publication,
+) -> crate::error::Result<i32> {
+    use crate::error::ApiError;
+    let actor = crate::access::signed_in(caller)?;
+    let decision = crate::access::manage_plans(caller, tenant.reference());
+    crate::reports::guard(pool, tenant, caller, "plan.publication", "plan", plan_id, decision).await?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let current: Option<(i32, String, String)> =
+        sqlx::query_as("select version, status, visibility from plan where plan_id = $1 and tenant_id = $2 for update")
+            .bind(plan_id)
+            .bind(tenant.tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (version, status, visibility) = current.ok_or(ApiError::NotFound("plan"))?;
+    if version != expected_version {
+        return Err(ApiError::Conflict(format!(
+            "plan {plan_id} has changed (version {version} now, {expected_version} expected); reload it"
+        )));
+    }
+    let version: i32 = sqlx::query_scalar(
+        "update plan set status = $2, visibility = $3, version = version + 1, updated_at = now()
+         where plan_id = $1 returning version",
+    )
+    .bind(plan_id)
+    .bind(publication.status.as_str())
+    .bind(publication.visibility.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    db::touch_tenant(&mut tx, tenant.tenant_id).await?;
+    audit::append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant.tenant_id),
+            actor: Some(actor),
+            action: "plan.publication".into(),
+            entity: "plan",
+            entity_id: plan_id.to_string(),
+            before: Some(json!({"status": status, "visibility": visibility})),
+            after: Some(json!(publication)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}

@@ -84,6 +84,7 @@ struct PlanRecord {
     visibility: String,
     status: String,
     notes: Option<String>,
+    version: i32,
 }
 
 impl PlanRecord {
@@ -98,6 +99,7 @@ impl PlanRecord {
             period_end: self.period_end,
             visibility: word(&self.visibility)?,
             status: word(&self.status)?,
+            version: self.version,
         })
     }
 }
@@ -108,7 +110,7 @@ fn word<T: FromStr<Err = shared::model::UnknownWord>>(text: &str) -> Result<T> {
 }
 
 const PLAN_COLUMNS: &str =
-    "plan_id, title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes";
+    "plan_id, title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes, version";
 
 pub async fn tenant_plans(pool: &PgPool, caller: &Caller, slug: &str) -> Result<TenantPlans> {
     let tenant = find_tenant(pool, slug).await?;

@@ -4,7 +4,7 @@
 use crate::audit::{self, Event};
 use crate::password;
 use serde_json::json;
-use shared::api::{GrantView, MeView};
+use shared::api::{GrantView, MeView, TenantGrant, TenantUser};
 use shared::model::Role;
 use shared::page_data::{Caller, Grant};
 use sqlx::{PgConnection, PgPool};
@@ -25,10 +25,25 @@ pub enum UserError {
     UnknownRegion(String),
     #[error("tenant {tenant:?} has no organisation {name:?}")]
     UnknownOrganisation { tenant: String, name: String },
+    #[error("display_name is longer than 200 characters")]
+    DisplayNameTooLong,
     #[error(transparent)]
     Password(#[from] password::PasswordError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl From<UserError> for crate::error::ApiError {
+    fn from(e: UserError) -> Self {
+        use crate::error::ApiError;
+        match e {
+            UserError::Database(e) => ApiError::Database(e),
+            UserError::Password(password::PasswordError::Hashing(detail)) => {
+                ApiError::Internal(anyhow::anyhow!(detail))
+            }
+            other => ApiError::Unprocessable(other.to_string()),
+        }
+    }
 }
 
 pub fn check_email(email: &str) -> Result<String, UserError> {
@@ -95,7 +110,7 @@ async fn resolve_scope(conn: &mut PgConnection, grant: &NewGrant) -> Result<Scop
     };
     let mut organisation_ids = Vec::new();
     if let (Some(tenant_id), Some(slug)) = (tenant_id, &grant.tenant) {
-        set_tenant_context(conn, &[tenant_id]).await?;
+        crate::db::set_tenant_context(conn, &[tenant_id]).await?;
         for name in &grant.organisations {
             let id: Uuid =
                 sqlx::query_scalar("select organisation_id from organisation where tenant_id = $1 and name = $2")
@@ -110,32 +125,50 @@ async fn resolve_scope(conn: &mut PgConnection, grant: &NewGrant) -> Result<Scop
     Ok(Scope { tenant_id, region_id, organisation_ids })
 }
 
-async fn set_tenant_context(conn: &mut PgConnection, tenants: &[Uuid]) -> sqlx::Result<()> {
-    let ids = tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
-    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(ids).execute(conn).await?;
-    Ok(())
+/// How an account's password is set when a grant is added.
+#[derive(Debug, Clone, Copy)]
+pub enum Password<'a> {
+    /// The command line: this password, for a new account or an existing one.
+    Set(&'a str),
+    /// An invitation: a new account gets this temporary password, which grants nothing until
+    /// it is changed; an existing account keeps its own.
+    TemporaryForNewAccount(&'a str),
 }
 
-/// Creates the user if the email is new (else sets the given password), then adds the grant
-/// unless the user already holds it. Run inside a transaction; audited.
+/// What `add_user` did.
+#[derive(Debug, Clone, Copy)]
+pub struct Added {
+    pub user_id: Uuid,
+    pub new_account: bool,
+    /// False when the user already held the grant.
+    pub grant_added: bool,
+}
+
+/// Creates the account if the email is new, sets its password as `password` says, then adds
+/// the grant unless the user already holds it. Run inside a transaction; audited.
 pub async fn add_user(
     conn: &mut PgConnection,
     actor: Option<Uuid>,
     email: &str,
-    password_hash: &str,
+    display_name: &str,
+    password: Password<'_>,
     grant: &NewGrant,
-) -> Result<Uuid, UserError> {
+) -> Result<Added, UserError> {
     let email = check_email(email)?;
+    if display_name.chars().count() > 200 {
+        return Err(UserError::DisplayNameTooLong);
+    }
     let scope = resolve_scope(conn, grant).await?;
     let existing: Option<Uuid> = sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1)")
         .bind(&email)
         .fetch_optional(&mut *conn)
         .await?;
-    let user_id = match existing {
-        Some(id) => {
-            sqlx::query("update app_user set password_hash = $2 where user_id = $1")
+    let (user_id, new_account) = match (existing, password) {
+        (Some(id), Password::TemporaryForNewAccount(_)) => (id, false),
+        (Some(id), Password::Set(hash)) => {
+            sqlx::query("update app_user set password_hash = $2, must_change_password = false where user_id = $1")
                 .bind(id)
-                .bind(password_hash)
+                .bind(hash)
                 .execute(&mut *conn)
                 .await?;
             audit::append(
@@ -151,17 +184,26 @@ pub async fn add_user(
                 },
             )
             .await?;
-            id
+            (id, false)
         }
-        None => {
-            let id: Uuid =
-                sqlx::query_scalar("insert into app_user (email, password_hash) values ($1, $2) returning user_id")
-                    .bind(&email)
-                    .bind(password_hash)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            audit::append(conn, Event::created(None, actor, "user", id, json!({"email": email}))).await?;
-            id
+        (None, password) => {
+            let (hash, temporary) = match password {
+                Password::Set(hash) => (hash, false),
+                Password::TemporaryForNewAccount(hash) => (hash, true),
+            };
+            let id: Uuid = sqlx::query_scalar(
+                "insert into app_user (email, display_name, password_hash, must_change_password)
+                 values ($1, $2, $3, $4) returning user_id",
+            )
+            .bind(&email)
+            .bind(display_name.trim())
+            .bind(hash)
+            .bind(temporary)
+            .fetch_one(&mut *conn)
+            .await?;
+            let after = json!({"email": email, "temporary_password": temporary});
+            audit::append(conn, Event::created(None, actor, "user", id, after)).await?;
+            (id, true)
         }
     };
     let grant_id: Option<Uuid> = sqlx::query_scalar(
@@ -203,7 +245,7 @@ pub async fn add_user(
         )
         .await?;
     }
-    Ok(user_id)
+    Ok(Added { user_id, new_account, grant_added: grant_id.is_some() })
 }
 
 #[derive(sqlx::FromRow)]
@@ -218,7 +260,9 @@ struct GrantRow {
 #[tracing::instrument(name = "db.caller", skip(pool))]
 pub async fn load_caller(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Caller> {
     let rows: Vec<GrantRow> = sqlx::query_as(
-        "select grant_id, role, tenant_id, region_id from role_grant where user_id = $1 order by created_at",
+        // A temporary password grants nothing: such a user may only change it.
+        "select g.grant_id, g.role, g.tenant_id, g.region_id from role_grant g join app_user u using (user_id)
+         where g.user_id = $1 and not u.must_change_password order by g.created_at",
     )
     .bind(user_id)
     .fetch_all(pool)
@@ -227,7 +271,7 @@ pub async fn load_caller(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Caller> {
     let mut organisations: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     if !tenants.is_empty() {
         let mut tx = pool.begin().await?;
-        set_tenant_context(&mut tx, &tenants).await?;
+        crate::db::set_tenant_context(&mut tx, &tenants).await?;
         let pairs: Vec<(Uuid, Uuid)> =
             sqlx::query_as("select grant_id, organisation_id from grant_organisation where grant_id = any($1)")
                 .bind(rows.iter().map(|g| g.grant_id).collect::<Vec<_>>())
@@ -264,8 +308,8 @@ struct GrantNames {
 
 /// `GET /api/v1/me`: the user and its grants, with names rather than ids.
 pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
-    let (email, display_name): (String, String) =
-        sqlx::query_as("select email, display_name from app_user where user_id = $1")
+    let (email, display_name, must_change_password): (String, String, bool) =
+        sqlx::query_as("select email, display_name, must_change_password from app_user where user_id = $1")
             .bind(user_id)
             .fetch_one(pool)
             .await?;
@@ -279,7 +323,7 @@ pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
     .await?;
     let tenants: Vec<Uuid> = rows.iter().filter_map(|g| g.tenant_id).collect();
     let mut tx = pool.begin().await?;
-    set_tenant_context(&mut tx, &tenants).await?;
+    crate::db::set_tenant_context(&mut tx, &tenants).await?;
     let mut grants = Vec::new();
     for g in rows {
         let organisations = sqlx::query_scalar(
@@ -294,5 +338,79 @@ pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
         }
     }
     tx.commit().await?;
-    Ok(MeView { id: user_id, email, display_name, grants })
+    Ok(MeView { id: user_id, email, display_name, must_change_password, grants })
+}
+
+#[derive(sqlx::FromRow)]
+struct TenantGrantRow {
+    user_id: Uuid,
+    email: String,
+    display_name: String,
+    must_change_password: bool,
+    grant_id: Uuid,
+    role: String,
+    organisations: Vec<String>,
+}
+
+/// The tenant's users with their grants in it, by email. Run in the tenant's context.
+pub async fn tenant_users(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Result<Vec<TenantUser>> {
+    let rows: Vec<TenantGrantRow> = sqlx::query_as(
+        "select u.user_id, u.email, u.display_name, u.must_change_password, g.grant_id, g.role,
+                coalesce(array_agg(o.name order by o.name) filter (where o.name is not null), '{}') as organisations
+         from role_grant g join app_user u using (user_id)
+         left join grant_organisation go on go.grant_id = g.grant_id
+         left join organisation o on o.organisation_id = go.organisation_id
+         where g.tenant_id = $1
+         group by u.user_id, g.grant_id
+         order by lower(u.email), g.created_at",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?;
+    let mut out: Vec<TenantUser> = Vec::new();
+    for row in rows {
+        let Ok(role) = row.role.parse() else { continue };
+        let grant = TenantGrant { id: row.grant_id, role, organisations: row.organisations };
+        match out.last_mut() {
+            Some(user) if user.id == row.user_id => user.grants.push(grant),
+            _ => out.push(TenantUser {
+                id: row.user_id,
+                email: row.email,
+                display_name: row.display_name,
+                must_change_password: row.must_change_password,
+                grants: vec![grant],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Withdraws a grant of the tenant. False when there is no such grant in it. Audited.
+pub async fn revoke_grant(
+    conn: &mut PgConnection,
+    actor: Option<Uuid>,
+    tenant_id: Uuid,
+    grant_id: Uuid,
+) -> sqlx::Result<bool> {
+    let removed: Option<(Uuid, String)> =
+        sqlx::query_as("delete from role_grant where grant_id = $1 and tenant_id = $2 returning user_id, role")
+            .bind(grant_id)
+            .bind(tenant_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((user_id, role)) = removed else { return Ok(false) };
+    audit::append(
+        conn,
+        Event {
+            tenant_id: Some(tenant_id),
+            actor,
+            action: "grant.revoke".into(),
+            entity: "grant",
+            entity_id: grant_id.to_string(),
+            before: Some(json!({"user": user_id, "role": role})),
+            after: None,
+        },
+    )
+    .await?;
+    Ok(true)
 }

@@ -28,6 +28,8 @@ pub struct PlanSummary {
     pub period_end: i32,
     pub visibility: Visibility,
     pub status: PlanStatus,
+    /// For `If-Match` when changing the plan's publication.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -334,6 +336,9 @@ pub struct MeView {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    /// Signed in with a temporary password: no grant applies until it is changed.
+    #[serde(default)]
+    pub must_change_password: bool,
     pub grants: Vec<GrantView>,
 }
 
@@ -372,4 +377,83 @@ pub struct IndicatorHistory {
     pub indicator: IndicatorRow,
     /// Approved values in period order (corrected ones replaced by their corrections).
     pub points: Vec<Latest>,
+}
+
+/// `POST /api/v1/regions`: a new region (platform admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegion {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionView {
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+}
+
+/// `POST /api/v1/tenants`: a new district in a region (platform admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub region: String,
+    /// IANA name; `Asia/Shanghai` when left out.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// `POST /api/v1/tenants/{slug}/users`: invite a user into the tenant with one role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    pub email: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub role: crate::model::Role,
+    /// The organisations a reporter reports for, by name.
+    #[serde(default)]
+    pub organisations: Vec<String>,
+}
+
+/// The answer to an invitation. A new account gets a temporary password, shown this once;
+/// an existing account keeps its password and only gains the grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub user_id: Uuid,
+    pub email: String,
+    pub new_account: bool,
+    pub temporary_password: Option<String>,
+}
+
+/// `GET /api/v1/tenants/{slug}/users`: the tenant's users with their grants in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub must_change_password: bool,
+    pub grants: Vec<TenantGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantGrant {
+    pub id: Uuid,
+    pub role: crate::model::Role,
+    pub organisations: Vec<String>,
+}
+
+/// `PUT …/plans/{id}/publication`: a plan's status and who may read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    pub status: PlanStatus,
+    pub visibility: Visibility,
 }

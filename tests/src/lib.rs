@@ -114,7 +114,9 @@ impl TestApp {
             organisations: orgs.iter().map(|o| o.to_string()).collect(),
         };
         let mut tx = self.admin.begin().await.expect("a transaction");
-        backend::users::add_user(&mut tx, None, email, &hash, &grant).await.expect("adding a user");
+        backend::users::add_user(&mut tx, None, email, "", backend::users::Password::Set(&hash), &grant)
+            .await
+            .expect("adding a user");
         tx.commit().await.expect("commit");
     }
 

@@ -206,11 +206,14 @@ async fn change_password(
     }
     let new_hash = password::hash(body.new_password).await.map_err(|e| ApiError::Internal(e.into()))?;
     let mut tx = state.pool.begin().await?;
-    sqlx::query("update app_user set password_hash = $2 where user_id = $1")
-        .bind(user_id)
-        .bind(&new_hash)
-        .execute(&mut *tx)
-        .await?;
+    // Also ends a temporary password's restriction: the user's grants apply from now on.
+    sqlx::query(
+        "update app_user set password_hash = $2, must_change_password = false, updated_at = now() where user_id = $1",
+    )
+    .bind(user_id)
+    .bind(&new_hash)
+    .execute(&mut *tx)
+    .await?;
     session::delete_others(&mut tx, user_id, session::token_from_headers(&headers).as_deref()).await?;
     audit::append(
         &mut tx,

@@ -19,6 +19,7 @@ mod routes;
 mod security;
 mod tasks;
 mod tenants;
+mod users;
 mod versions;
 
 use crate::app::AppState;
@@ -42,6 +43,7 @@ fn api() -> ApiRoutes {
     let r = regions::routes(r);
     let r = catalog::routes(r);
     let r = import::routes(r);
+    let r = users::routes(r);
     audit::routes(r)
 }
 

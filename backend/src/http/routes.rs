@@ -5,7 +5,7 @@
 use crate::app::AppState;
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 
 pub struct ApiRoutes {
     router: Router<AppState>,
@@ -32,6 +32,12 @@ impl ApiRoutes {
     pub fn put<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Self {
         self.list.push(("PUT", path));
         self.router = self.router.route(path, put(handler));
+        self
+    }
+
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Self {
+        self.list.push(("DELETE", path));
+        self.router = self.router.route(path, delete(handler));
         self
     }
 

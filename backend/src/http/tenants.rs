@@ -1,16 +1,65 @@
-//! `GET /api/v1/tenants`, `GET /api/v1/tenants/{slug}/plans`.
+//! `GET /api/v1/tenants`, `GET /api/v1/tenants/{slug}/plans`; platform admins create regions
+//! and tenants (`POST /api/v1/regions`, `POST /api/v1/tenants`); a plan's publication
+//! (`PUT …/plans/{id}/publication`).
 
+use super::json::ApiJson;
 use super::routes::ApiRoutes;
+use super::versions;
 use crate::app::AppState;
-use crate::error::Result;
-use crate::read;
+use crate::error::{Result, parse_id};
+use crate::{access, plan_store, read, tenancy};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use shared::api::{PlanSummary, TenantSummary};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use shared::api::{NewRegion, NewTenant, PlanSummary, Publication, TenantSummary};
 use shared::page_data::Caller;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
-    r.get("/api/v1/tenants", list_tenants).get("/api/v1/tenants/{slug}/plans", list_plans)
+    r.get("/api/v1/tenants", list_tenants)
+        .post("/api/v1/tenants", create_tenant)
+        .post("/api/v1/regions", create_region)
+        .get("/api/v1/tenants/{slug}/plans", list_plans)
+        .put("/api/v1/tenants/{slug}/plans/{id}/publication", set_publication)
+}
+
+async fn create_region(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewRegion>,
+) -> Result<Response> {
+    access::administer_platform(&caller)?;
+    let mut tx = state.pool.begin().await?;
+    let region = tenancy::create_region(&mut tx, caller.user_id, &new).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(region)).into_response())
+}
+
+async fn create_tenant(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewTenant>,
+) -> Result<Response> {
+    access::administer_platform(&caller)?;
+    let mut tx = state.pool.begin().await?;
+    let tenant = tenancy::create_tenant(&mut tx, caller.user_id, &new).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(tenant)).into_response())
+}
+
+/// 204 with the plan's new version as ETag; needs `If-Match`.
+async fn set_publication(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(publication): ApiJson<Publication>,
+) -> Result<Response> {
+    let plan_id = parse_id("plan", &id)?;
+    let version = versions::required(&headers)?;
+    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let version = plan_store::set_publication(&state.pool, &tenant, &caller, plan_id, version, publication).await?;
+    Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }
 
 async fn list_tenants(State(state): State<AppState>) -> Result<Json<Vec<TenantSummary>>> {

@@ -87,7 +87,7 @@ pub async fn import(
 ) -> Result<ImportReport> {
     let actor = caller.and_then(|c| c.user_id);
     if let Some(caller) = caller {
-        let decision = access::import_plan(caller, tenant.reference());
+        let decision = access::manage_plans(caller, tenant.reference());
         crate::reports::guard(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await?;
     }
     let Reading { document, warnings, mut errors } = reading;

@@ -264,7 +264,7 @@ async fn sign_ins_are_audited(pool: PgPool) {
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn grants_must_have_the_scope_their_role_takes(pool: PgPool) {
-    use backend::users::{NewGrant, UserError, add_user};
+    use backend::users::{NewGrant, Password, UserError, add_user};
     let app = spawn_app(pool).await;
     let grant = |role, tenant: Option<&str>, region: Option<&str>, orgs: &[&str]| NewGrant {
         role,
@@ -282,7 +282,7 @@ async fn grants_must_have_the_scope_their_role_takes(pool: PgPool) {
     ];
     for g in cases {
         let mut tx = app.admin.begin().await.unwrap();
-        let result = add_user(&mut tx, None, "someone@qianjiang.gov.cn", "$argon2id$x", &g).await;
+        let result = add_user(&mut tx, None, "someone@qianjiang.gov.cn", "", Password::Set("$argon2id$x"), &g).await;
         assert!(
             matches!(
                 result,
@@ -292,7 +292,14 @@ async fn grants_must_have_the_scope_their_role_takes(pool: PgPool) {
         );
     }
     let mut tx = app.admin.begin().await.unwrap();
-    let bad_email =
-        add_user(&mut tx, None, "not an email", "x", &grant(Role::Viewer, Some("qianjiang"), None, &[])).await;
+    let bad_email = add_user(
+        &mut tx,
+        None,
+        "not an email",
+        "",
+        Password::Set("x"),
+        &grant(Role::Viewer, Some("qianjiang"), None, &[]),
+    )
+    .await;
     assert!(matches!(bad_email, Err(UserError::InvalidEmail(_))));
 }

@@ -9,6 +9,7 @@ mod deploy;
 mod import;
 mod isolation;
 mod matrix;
+mod onboarding;
 mod pages;
 mod progress;
 mod read_api;

@@ -77,6 +77,8 @@ fn rows() -> Vec<Row> {
     let admin_write = |ok: u16, reporter: u16| {
         ([401, 403, 403, ok, reporter, 403], [401, 403, 403, 404, 404, 404], [401, 403, 404, 404, 404, 404])
     };
+    // Managing a tenant's plans and users: platform admins, and the tenant's own admins.
+    let manage = |ok: u16| ([401, ok, 403, ok, 403, 403], [401, ok, 403, 404, 404, 404], [401, ok, 404, 404, 404, 404]);
     // Deciding on reports, naming responsible units: tenant admins only.
     let admin_only = |ok: u16| admin_write(ok, 403);
     vec![
@@ -151,6 +153,25 @@ fn rows() -> Vec<Row> {
             body: Some(json!({"status": "in_progress"})),
             ..row("POST", "/api/v1/tenants/{slug}/tasks/{id}/updates", admin_write(201, 201))
         },
+        Row {
+            body: Some(json!({"slug": "region{cell}", "name": "矩阵区域"})),
+            ..row("POST", "/api/v1/regions", same([401, 201, 403, 403, 403, 403]))
+        },
+        Row {
+            body: Some(json!({"slug": "tenant{cell}", "name": "矩阵区", "region": "chongqing"})),
+            ..row("POST", "/api/v1/tenants", same([401, 201, 403, 403, 403, 403]))
+        },
+        Row {
+            if_match: true,
+            body: Some(json!({"status": "published", "visibility": "internal"})),
+            ..row("PUT", "/api/v1/tenants/{slug}/plans/{id}/publication", manage(204))
+        },
+        row("GET", "/api/v1/tenants/{slug}/users", manage(200)),
+        Row {
+            body: Some(json!({"email": "invitee{cell}@example.cn", "role": "viewer"})),
+            ..row("POST", "/api/v1/tenants/{slug}/users", manage(201))
+        },
+        row("DELETE", "/api/v1/tenants/{slug}/grants/{id}", manage(204)),
         row(
             "GET",
             "/api/v1/tenants/{slug}/audit",
@@ -247,6 +268,20 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
     ids
 }
 
+/// A viewer grant on `slug` for a new account, to be withdrawn by one cell.
+async fn fresh_grant(app: &TestApp, slug: &str, cell: usize) -> Uuid {
+    sqlx::query_scalar(
+        "with u as (insert into app_user (email) values ($1) returning user_id)
+         insert into role_grant (user_id, role, tenant_id)
+         select u.user_id, 'viewer', t.tenant_id from u, tenant t where t.slug = $2 returning grant_id",
+    )
+    .bind(format!("grantee{cell}@example.cn"))
+    .bind(slug)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap()
+}
+
 fn email(caller: &str) -> Option<&'static str> {
     match caller {
         "platform_admin" => Some("platform@planboard.cn"),
@@ -281,6 +316,10 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                 let slug = target.slug();
                 let ids = &world[slug];
                 let report = if row.path.ends_with("/reject") { ids.reject } else { ids.approve };
+                // A grant of its own for each cell to withdraw, so one cell's success is not the
+                // next one's 404.
+                let grant =
+                    if row.path.contains("/grants/") { fresh_grant(&app, slug, cells).await } else { Uuid::nil() };
                 let path = row
                     .path
                     .replace("{slug}", slug)
@@ -290,10 +329,21 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                     .replace("{region}", target.region())
                     .replace("{key}", "matrix_key")
                     .replace("/tasks/{id}", &format!("/tasks/{}", ids.task))
-                    .replace("{rid}", &report.to_string());
+                    .replace("{rid}", &report.to_string())
+                    .replace("/grants/{id}", &format!("/grants/{grant}"));
                 let mut request = client.request(row.method.parse().unwrap(), app.url(&path));
                 if row.if_match {
-                    request = request.header("if-match", "\"1\"");
+                    // Two callers may publish the same plan: each names its current version.
+                    let version: i32 = if row.path.ends_with("/publication") {
+                        sqlx::query_scalar("select version from plan where plan_id = $1")
+                            .bind(ids.plan)
+                            .fetch_one(&app.admin)
+                            .await
+                            .unwrap()
+                    } else {
+                        1
+                    };
+                    request = request.header("if-match", format!("\"{version}\""));
                 }
                 if let Some(body) = &row.body {
                     // A different unknown account per cell, so sign-in throttling stays out of it.
