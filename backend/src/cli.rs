@@ -114,12 +114,28 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { file, tenant, dry_run } => {
+            // Progress goes to standard error, stage by stage, so standard output stays the
+            // report alone (for scripts).
+            let started = std::time::Instant::now();
+            let stage = |what: String| eprintln!("[{:>8.1?}] {what}", started.elapsed());
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            stage(format!("read {} ({} bytes)", file.display(), bytes.len()));
             let tenant =
                 read::find_tenant(&pool, &tenant).await.map_err(|e| anyhow::anyhow!("tenant {tenant:?}: {e}"))?;
-            let started = std::time::Instant::now();
-            let report = import::import(&pool, &tenant, None, import::read(&bytes), dry_run)
+            let reading = import::read(&bytes);
+            match &reading.document {
+                Some(doc) => stage(format!(
+                    "parsed: {} areas, {} indicators, {} tasks; {} warnings",
+                    doc.areas.len(),
+                    doc.indicators.len(),
+                    doc.tasks.len(),
+                    reading.warnings.len()
+                )),
+                None => stage(format!("parsed: {} errors", reading.errors.len())),
+            }
+            stage(if dry_run { "checking against the tenant (dry run)".into() } else { "storing in one transaction".into() });
+            let report = import::import(&pool, &tenant, None, reading, dry_run)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
@@ -130,7 +146,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     "warnings": report.warnings, "errors": report.errors,
                 }))?
             );
-            eprintln!("{} in {:.1?}", report.outcome, started.elapsed());
+            stage(format!("{} (total)", report.outcome));
             anyhow::ensure!(
                 report.outcome != "invalid",
                 "the document has {} error(s); nothing was imported",
