@@ -35,8 +35,8 @@ pub enum Command {
         #[arg(long)]
         remove: bool,
     },
-    /// Import a plan document (canonical JSON) into a tenant; `--dry-run` only reports what
-    /// would be created.
+    /// Import a plan into a tenant: canonical JSON, an Excel workbook or CSV made from the
+    /// template, or the plan's text as published; `--dry-run` only reports what would be created.
     Import {
         file: std::path::PathBuf,
         #[arg(long)]
