@@ -134,10 +134,13 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 )),
                 None => stage(format!("parsed: {} errors", reading.errors.len())),
             }
-            stage(if dry_run { "checking against the tenant (dry run)".into() } else { "storing in one transaction".into() });
-            let report = import::import(&pool, &tenant, None, reading, dry_run)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            stage(if dry_run {
+                "checking against the tenant (dry run)".into()
+            } else {
+                "storing in one transaction".into()
+            });
+            let report =
+                import::import(&pool, &tenant, None, reading, dry_run).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&serde_json::json!({

@@ -65,14 +65,34 @@ fn column_of(header: &str) -> Option<Column> {
     })
 }
 
+/// A value column headed by its year: 2020年, 2025年目标, 2020年基数, 2025 目标值.
 fn year_header(header: &str) -> Option<i32> {
     let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
-    h.trim_end_matches("年")
-        .trim_end_matches("目标")
-        .trim_end_matches("年")
-        .parse::<i32>()
-        .ok()
+    let digits: String = h.chars().take_while(char::is_ascii_digit).collect();
+    let rest = h[digits.len()..].trim_start_matches('年');
+    let known = ["", "目标", "目标值", "基数", "基期", "基期值", "现状", "现状值", "预期", "预期值"];
+    (digits.len() == 4 && known.contains(&rest))
+        .then(|| digits.parse().ok())
+        .flatten()
         .filter(|y| (1990..=2100).contains(y))
+}
+
+/// The plan period a title names: （2021—2025年）, 2021-2025年, or a five-year plan (“十四五”).
+fn period_in_title(title: &str) -> Option<(i32, i32)> {
+    const FIVE_YEAR_PLANS: [(&str, i32); 5] =
+        [("十一五", 2006), ("十二五", 2011), ("十三五", 2016), ("十四五", 2021), ("十五五", 2026)];
+    let years: Vec<i32> = title
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|d| d.len() == 4)
+        .filter_map(|d| d.parse().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .collect();
+    if let [start, end, ..] = years[..] {
+        if start < end {
+            return Some((start, end));
+        }
+    }
+    FIVE_YEAR_PLANS.iter().find(|(name, _)| title.contains(name)).map(|(_, start)| (*start, start + 4))
 }
 
 /// Column roles of a header row; year columns are baseline then target.
@@ -94,6 +114,13 @@ fn is_group_heading(text: &str) -> Option<String> {
     let (number, rest) = text.split_once('、')?;
     (!number.is_empty() && number.chars().all(|c| "一二三四五六七八九十".contains(c)) && !rest.trim().is_empty())
         .then(|| rest.trim().to_owned())
+}
+
+/// An untabbed line that cannot continue a cell: an annex marker (附件2) or a heading (二、…).
+fn ends_a_table(line: &str) -> bool {
+    let t = line.trim();
+    let annex = t.strip_prefix("附件").is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit()));
+    annex || is_group_heading(t).is_some()
 }
 
 /// The lines of the document as tables: each table a header and its rows of cells.
@@ -147,7 +174,7 @@ fn tables(lines: &[&str], warnings: &mut Vec<Finding>) -> Vec<Table> {
                 flat.push(std::mem::take(&mut current));
             }
             in_cell = false;
-        } else if in_cell {
+        } else if in_cell && !ends_a_table(raw) {
             if let Some(last) = current.last_mut() {
                 last.text.push('\n');
                 last.text.push_str(raw.trim());
@@ -164,10 +191,28 @@ fn tables(lines: &[&str], warnings: &mut Vec<Finding>) -> Vec<Table> {
     // line are joined; one-cell rows are group headings or the table's note).
     let mut out: Vec<Table> = Vec::new();
     let mut pending: Vec<Cell> = Vec::new();
-    for group in flat {
+    for mut group in flat {
         if let Some(columns) = header_columns(&group) {
-            out.push(Table { columns, rows: vec![], groups: vec![] });
-            pending.clear();
+            // One cell per line with no blank lines between rows: the header's cells come
+            // first and the rows follow in the same run, to be cut by the header's width.
+            let width =
+                group.iter().take_while(|c| column_of(&c.text).is_some() || year_header(&c.text).is_some()).count();
+            match header_columns(&group[..width]) {
+                Some(header) if width < group.len() => {
+                    out.push(Table { columns: header, rows: vec![], groups: vec![] });
+                    pending.clear();
+                    let cells = group.split_off(width);
+                    let Some(table) = out.last_mut() else { continue };
+                    pending.extend(cells);
+                    while pending.len() >= width {
+                        table.rows.push(pending.drain(..width).collect());
+                    }
+                }
+                _ => {
+                    out.push(Table { columns, rows: vec![], groups: vec![] });
+                    pending.clear();
+                }
+            }
             continue;
         }
         let Some(table) = out.last_mut() else { continue };
@@ -237,6 +282,7 @@ pub fn read(text: &str) -> Reading {
             areas.push(name.to_owned());
         }
     };
+    // Years left 0 here are filled in from the plan period once it is known.
     let mut indicators: Vec<IndicatorDef> = Vec::new();
     let mut tasks: Vec<TaskDef> = Vec::new();
     let mut notes = None;
@@ -389,8 +435,20 @@ pub fn read(text: &str) -> Reading {
             message: "no indicator table, task table or task paragraph was recognised".into(),
         });
     }
-    let period_end = target_year.unwrap_or_else(|| issued_on.map_or(0, |d| chrono::Datelike::year(&d)));
-    let period_start = baseline_year.map_or(period_end, |b| b + 1);
+    // The period: the value columns' years, else the title's, else the year of issue.
+    let titled = title.as_deref().and_then(period_in_title);
+    let period_end = target_year
+        .or(titled.map(|(_, end)| end))
+        .unwrap_or_else(|| issued_on.map_or(0, |d| chrono::Datelike::year(&d)));
+    let period_start = baseline_year.map(|b| b + 1).or(titled.map(|(start, _)| start)).unwrap_or(period_end);
+    for indicator in &mut indicators {
+        if indicator.baseline_year == 0 {
+            indicator.baseline_year = period_start - 1;
+        }
+        if indicator.target_year == 0 {
+            indicator.target_year = period_end;
+        }
+    }
     let document = (errors.is_empty()).then(|| PlanDocument {
         format: FORMAT.to_owned(),
         title: title.unwrap_or_default(),
@@ -413,6 +471,7 @@ pub fn read(text: &str) -> Reading {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
     use shared::plan_document::Due;
 
     fn seed() -> PlanDocument {
@@ -469,6 +528,88 @@ mod tests {
         assert_eq!(doc.tasks[0].cooperating, ["县发改委", "县财政局"]);
         assert_eq!(doc.tasks[1].due, Some(Due::Ongoing));
         assert_eq!(doc.tasks[0].area, "数字产业");
+    }
+
+    #[test]
+    fn periods_are_read_from_titles() {
+        assert_eq!(period_in_title("某某区生态环境保护规划（2021—2025年）"), Some((2021, 2025)));
+        assert_eq!(period_in_title("某某县“十四五”数字经济发展规划"), Some((2021, 2025)));
+        assert_eq!(period_in_title("某某县乡村振兴规划"), None);
+        assert_eq!(
+            [year_header("2020年基数"), year_header("2025 目标值"), year_header("2025年以后")],
+            [Some(2020), Some(2025), None]
+        );
+    }
+
+    #[test]
+    fn one_cell_per_line_without_year_headers_takes_the_period_from_the_title() {
+        // Cells one per tab-led line with no blank lines between rows, 评价标准 and 责任单位
+        // columns, a target in words, the period only in the title, body paragraphs.
+        let text = "某某区人民政府\n关于印发《某某区生态环境保护规划（2021—2025年）》的通知\n2021年9月30日\n\
+                    一、总体要求\n到2025年，生态环境质量持续改善。\n\
+                    二、主要任务\n\
+                    （一）加强大气污染防治。推进工业废气治理。（牵头单位：区生态环境局；配合单位：区经济信息委、区交通局）\n\
+                    （二）保护水环境。（牵头单位：区水利局）\n\
+                    附件1\n某某区生态环境保护主要指标\n\
+                    \t类别\n\t指标名称\n\t单位\n\t基期值\n\t目标值\n\t评价标准\n\
+                    \t环境质量\n\t空气质量优良天数比例\n\t%\n\t88\n\t≥90\n\t约束性\n\
+                    \t\n\tPM2.5年均浓度\n\t微克/立方米\n\t35\n\t≤32\n\t约束性\n\
+                    \t生态保护\n\t森林覆盖率\n\t%\n\t50.2\n\t较上一年增加\n\t预期性\n\
+                    附件2\n重点任务清单\n\
+                    \t序号\n\t重点任务\n\t责任单位\n\t牵头单位\n\t完成时限\n\
+                    \t1\n\t建成区级空气质量监测\n网络\n\t各街道\n\t区生态环境局\n\t2023年底前\n\
+                    \t2\n\t推进河长制\n\t各镇街\n\t区水利局\n\t持续推进\n";
+        let reading = read(text);
+        assert_eq!(reading.errors, vec![]);
+        let doc = reading.document.unwrap();
+        assert_eq!((doc.period_start, doc.period_end), (2021, 2025));
+        assert_eq!(doc.visibility, Visibility::Internal, "not marked 此件公开发布");
+        let names: Vec<&str> = doc.indicators.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["空气质量优良天数比例", "PM2.5年均浓度"]);
+        let pm = &doc.indicators[1];
+        assert_eq!(
+            (pm.area.as_str(), pm.comparator, pm.baseline_year, pm.target_year),
+            ("环境质量", Comparator::Le, 2020, 2025)
+        );
+        assert_eq!(pm.notes.as_deref(), Some("约束性"));
+        assert!(reading.warnings.iter().any(|w| w.message.contains("较上一年增加")), "{:?}", reading.warnings);
+        let body: Vec<&TaskDef> = doc.tasks.iter().filter(|t| t.area == "主要任务").collect();
+        assert_eq!(body.len(), 2);
+        assert_eq!(body[0].cooperating, ["区经济信息委", "区交通局"]);
+        let listed: Vec<&TaskDef> = doc.tasks.iter().filter(|t| t.area != "主要任务").collect();
+        assert_eq!(listed[0].text, "建成区级空气质量监测\n网络");
+        assert_eq!(
+            (listed[0].lead.as_slice(), listed[0].responsible.as_slice()),
+            (&["区生态环境局".to_owned()][..], &["各街道".to_owned()][..])
+        );
+        assert_eq!(listed[0].due, Some(Due::Year(2023)));
+        assert_eq!(listed[1].due, Some(Due::Ongoing));
+    }
+
+    #[test]
+    fn bar_tables_with_other_headers_and_tab_rows_read_too() {
+        // Indicators as tab-separated rows with 2020年基数/2025年目标 and 属性 headers; tasks as
+        // a bar table with group headings between rows.
+        let text = "某某县发展和改革委员会\n关于印发《某某县乡村振兴规划》的通知\n2022年6月1日\n此件公开发布\n\
+                    指标\t单位\t2020年基数\t2025年目标\t属性\n\
+                    农村居民人均可支配收入\t元\t15,230\t22000\t预期性\n\
+                    农村自来水普及率\t%\t85\t≥95\t约束性\n\
+                    | 序号 | 主要任务 | 牵头部门 | 配合部门 | 时间节点 |\n\
+                    一、产业兴旺\n\
+                    | 1 | 发展特色种植 | 县农业农村委 | 各乡镇 | 2024年 |\n\
+                    二、生态宜居\n\
+                    | 1 | 改造农村厕所 | 县农业农村委 | 县卫生健康委、各乡镇 | 长期 |\n";
+        let reading = read(text);
+        assert_eq!(reading.errors, vec![]);
+        let doc = reading.document.unwrap();
+        assert_eq!((doc.period_start, doc.period_end), (2021, 2025));
+        assert_eq!(doc.indicators[0].baseline_value, Some(Decimal::from(15230)));
+        assert_eq!(doc.indicators[0].area, "主要指标", "no category column: one area");
+        assert_eq!(doc.indicators[1].notes.as_deref(), Some("约束性"));
+        let areas: Vec<&str> = doc.tasks.iter().map(|t| t.area.as_str()).collect();
+        assert_eq!(areas, ["产业兴旺", "生态宜居"]);
+        assert_eq!(doc.tasks[1].cooperating, ["县卫生健康委", "各乡镇"]);
+        assert_eq!(doc.tasks[1].seq, 1);
     }
 
     #[test]
