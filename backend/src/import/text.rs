@@ -87,10 +87,10 @@ fn period_in_title(title: &str) -> Option<(i32, i32)> {
         .filter_map(|d| d.parse().ok())
         .filter(|y| (1990..=2100).contains(y))
         .collect();
-    if let [start, end, ..] = years[..] {
-        if start < end {
-            return Some((start, end));
-        }
+    if let [start, end, ..] = years[..]
+        && start < end
+    {
+        return Some((start, end));
     }
     FIVE_YEAR_PLANS.iter().find(|(name, _)| title.contains(name)).map(|(_, start)| (*start, start + 4))
 }
