@@ -149,9 +149,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     "warnings": report.warnings, "errors": report.errors,
                 }))?
             );
-            stage(format!("{} (total)", report.outcome));
+            stage(format!("{:?} (total)", report.outcome));
             anyhow::ensure!(
-                report.outcome != "invalid",
+                report.outcome != import::ImportOutcome::Invalid,
                 "the document has {} error(s); nothing was imported",
                 report.errors.len()
             );

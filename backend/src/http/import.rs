@@ -11,6 +11,7 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shared::import_report::ImportOutcome;
 use shared::page_data::Caller;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
@@ -58,9 +59,9 @@ async fn import_plan(
     let reading = import::read(&body);
     let report = import::import(&state.pool, &tenant, Some(&caller), reading, query.dry_run).await?;
     let status = match report.outcome {
-        "created" => StatusCode::CREATED,
-        "invalid" => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::OK,
+        ImportOutcome::Created => StatusCode::CREATED,
+        ImportOutcome::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ImportOutcome::DryRun | ImportOutcome::AlreadyPresent => StatusCode::OK,
     };
     Ok((status, Json(report)).into_response())
 }

@@ -17,10 +17,10 @@ use crate::db;
 use crate::error::Result;
 use crate::plan_store::{self, StoreError, Stored};
 use crate::read::TenantRecord;
-use serde::Serialize;
 use serde_json::json;
+pub use shared::import_report::{Counts, Finding, ImportOutcome, ImportReport, OrganisationPreview};
 use shared::page_data::Caller;
-use shared::plan_document::{DocumentProblem, PlanDocument};
+use shared::plan_document::PlanDocument;
 use sqlx::PgPool;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -28,52 +28,11 @@ use uuid::Uuid;
 /// Largest document accepted for import.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
-/// Something a reader noticed, at a place in the input (`line 12`, `indicators[3].unit`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub at: String,
-    pub message: String,
-}
-
-impl From<DocumentProblem> for Finding {
-    fn from(p: DocumentProblem) -> Self {
-        Finding { at: p.path, message: p.message }
-    }
-}
-
 /// What a reader made of its input.
 pub struct Reading {
     pub document: Option<PlanDocument>,
     pub warnings: Vec<Finding>,
     pub errors: Vec<Finding>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OrganisationPreview {
-    pub name: String,
-    /// Not yet an organisation of the tenant: the commit creates it.
-    pub new: bool,
-}
-
-/// The answer to an import, dry or not.
-#[derive(Debug, Serialize)]
-pub struct ImportReport {
-    /// `dry_run`, `created`, `already_present` or `invalid`.
-    pub outcome: &'static str,
-    pub plan_id: Option<Uuid>,
-    pub plan: Option<PlanDocument>,
-    pub counts: Option<Counts>,
-    pub organisations: Vec<OrganisationPreview>,
-    pub warnings: Vec<Finding>,
-    pub errors: Vec<Finding>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Counts {
-    pub areas: usize,
-    pub indicators: usize,
-    pub tasks: usize,
-    pub organisations: usize,
 }
 
 /// Validates what a reader produced and, unless `dry_run`, stores it (one transaction).
@@ -95,7 +54,7 @@ pub async fn import(
         errors.extend(doc.problems().into_iter().map(Finding::from));
     }
     let invalid = |warnings, errors| ImportReport {
-        outcome: "invalid",
+        outcome: ImportOutcome::Invalid,
         plan_id: None,
         plan: None,
         counts: None,
@@ -131,7 +90,7 @@ pub async fn import(
             .fetch_optional(&mut *tx)
             .await?;
     let mut report = ImportReport {
-        outcome: "dry_run",
+        outcome: ImportOutcome::DryRun,
         plan_id: existing,
         plan: None,
         counts: Some(counts),
@@ -140,7 +99,7 @@ pub async fn import(
         errors,
     };
     if existing.is_some() {
-        report.outcome = "already_present";
+        report.outcome = ImportOutcome::AlreadyPresent;
         report.warnings.push(Finding {
             at: "title".into(),
             message: "a plan with this title and issue date is already in this tenant; nothing is created".into(),
@@ -173,8 +132,8 @@ pub async fn import(
     .await?;
     tx.commit().await?;
     report.outcome = match stored {
-        Stored::Created(_) => "created",
-        Stored::AlreadyPresent(_) => "already_present",
+        Stored::Created(_) => ImportOutcome::Created,
+        Stored::AlreadyPresent(_) => ImportOutcome::AlreadyPresent,
     };
     report.plan_id = Some(stored.plan_id());
     report.plan = Some(doc);

@@ -99,3 +99,21 @@ async fn the_audit_trail_is_append_only_for_the_server(pool: PgPool) {
         assert!(result.is_err(), "{statement} must be refused");
     }
 }
+
+/// Every table with a `tenant_id` has row-level security, forced, except the two whose rows
+/// must be read before a tenant context exists: `tenant` itself and `role_grant` (who the
+/// caller is), both of which the application reads by key and never lists across tenants.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn every_tenant_owned_table_has_forced_row_level_security(pool: PgPool) {
+    let unguarded: Vec<String> = sqlx::query_scalar(
+        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind = 'r'
+           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+           and not (c.relrowsecurity and c.relforcerowsecurity)
+         order by 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(unguarded, ["role_grant", "tenant"]);
+}
