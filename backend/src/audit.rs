@@ -2,6 +2,7 @@
 //! The table is append-only for the server's role (no update or delete grants).
 
 use serde_json::Value;
+use shared::api::{AuditEvent, AuditPage};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -75,4 +76,59 @@ pub async fn refused(
     )
     .await?;
     tx.commit().await
+}
+
+pub const MAX_PAGE: i64 = 200;
+pub const DEFAULT_PAGE: i64 = 50;
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+    actor: Option<Uuid>,
+    actor_email: Option<String>,
+    action: String,
+    entity: String,
+    entity_id: Option<String>,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+/// A tenant's events, newest first, `limit` of them older than `before`.
+pub async fn page(pool: &sqlx::PgPool, tenant_id: Uuid, before: Option<i64>, limit: i64) -> sqlx::Result<AuditPage> {
+    let mut tx = crate::db::tenant_tx(pool, &[tenant_id]).await?;
+    let mut rows: Vec<EventRow> = sqlx::query_as(
+        "select e.event_id as id, e.occurred_at, e.actor_user_id as actor, u.email as actor_email, e.action, e.entity,
+                e.entity_id, e.before, e.after
+         from audit_event e left join app_user u on u.user_id = e.actor_user_id
+         where e.tenant_id = $1 and ($2::bigint is null or e.event_id < $2)
+         order by e.event_id desc limit $3",
+    )
+    .bind(tenant_id)
+    .bind(before)
+    .bind(limit + 1)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let next_before = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|e| e.id)
+    } else {
+        None
+    };
+    let events = rows
+        .into_iter()
+        .map(|r| AuditEvent {
+            id: r.id,
+            occurred_at: r.occurred_at,
+            actor: r.actor,
+            actor_email: r.actor_email,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before,
+            after: r.after,
+        })
+        .collect();
+    Ok(AuditPage { events, next_before })
 }

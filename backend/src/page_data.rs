@@ -5,8 +5,8 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::{access, catalog, comparison, dashboard, db, read, users};
 use shared::api::{
-    CatalogEntry, Dashboard, IndicatorHistory, MeView, PendingReport, PlanDetail, RegionComparison, ReportState,
-    TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport, PlanDetail,
+    PlatformAdmin, RegionComparison, RegionView, ReportState, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use shared::model::Role;
 use shared::page_data::{Caller, PageData, PageError};
@@ -83,6 +83,62 @@ impl PageData for BackendPageData {
         indicator: Uuid,
     ) -> Result<IndicatorHistory, PageError> {
         Ok(read::indicator_history(&self.pool, caller, tenant, indicator).await?)
+    }
+
+    async fn tenant_admin(&self, caller: &Caller, tenant: &str) -> Result<TenantAdmin, PageError> {
+        let record = read::find_tenant(&self.pool, tenant).await?;
+        access::manage_users(caller, record.reference())?;
+        let plans = read::tenant_plans(&self.pool, caller, tenant).await?;
+        let mut tx = db::tenant_tx(&self.pool, &[record.tenant_id]).await.map_err(ApiError::from)?;
+        let users = users::tenant_users(&mut tx, record.tenant_id).await.map_err(ApiError::from)?;
+        let organisations: Vec<String> =
+            sqlx::query_scalar("select name from organisation where tenant_id = $1 order by name")
+                .bind(record.tenant_id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(ApiError::from)?;
+        tx.commit().await.map_err(ApiError::from)?;
+        Ok(TenantAdmin { tenant: plans.tenant, plans: plans.plans, users, organisations })
+    }
+
+    async fn audit_log(&self, caller: &Caller, tenant: &str, before: Option<i64>) -> Result<AuditPage, PageError> {
+        let record = read::find_tenant(&self.pool, tenant).await?;
+        access::read_audit(caller, record.reference())?;
+        Ok(crate::audit::page(&self.pool, record.tenant_id, before, crate::audit::DEFAULT_PAGE)
+            .await
+            .map_err(ApiError::from)?)
+    }
+
+    async fn platform_admin(&self, caller: &Caller) -> Result<PlatformAdmin, PageError> {
+        access::administer_platform(caller)?;
+        let regions: Vec<(String, String, String)> =
+            sqlx::query_as("select slug, name, name_en from region order by is_demo, slug")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(ApiError::from)?;
+        Ok(PlatformAdmin {
+            regions: regions.into_iter().map(|(slug, name, name_en)| RegionView { slug, name, name_en }).collect(),
+            tenants: read::tenants(&self.pool).await?,
+        })
+    }
+
+    async fn import_preview(
+        &self,
+        caller: &Caller,
+        tenant: &str,
+        draft: Option<Uuid>,
+    ) -> Result<ImportPreview, PageError> {
+        let record = read::find_tenant(&self.pool, tenant).await?;
+        access::manage_plans(caller, record.reference())?;
+        let summary = read::tenant_plans(&self.pool, caller, tenant).await?.tenant;
+        let (draft, report) = match draft {
+            Some(id) => {
+                let (draft, report) = crate::import::drafts::preview(&self.pool, &record, caller, id).await?;
+                (Some(draft), Some(report))
+            }
+            None => (None, None),
+        };
+        Ok(ImportPreview { tenant: summary, draft, report })
     }
 }
 

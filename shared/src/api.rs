@@ -457,3 +457,59 @@ pub struct Publication {
     pub status: PlanStatus,
     pub visibility: Visibility,
 }
+
+/// One audit event, newest first in `AuditPage`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub actor: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// `GET …/audit`: a page of events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    /// Pass as `before` for the next (older) page; null on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// The tenant administration page: the plans' publication, the users and their grants, and
+/// the organisations a reporter can be given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantAdmin {
+    pub tenant: TenantSummary,
+    pub plans: Vec<PlanSummary>,
+    pub users: Vec<TenantUser>,
+    pub organisations: Vec<String>,
+}
+
+/// The platform administration page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformAdmin {
+    pub regions: Vec<RegionView>,
+    pub tenants: Vec<TenantSummary>,
+}
+
+/// An uploaded document the import wizard holds between its steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDraft {
+    pub id: Uuid,
+    pub file_name: Option<String>,
+    pub bytes: usize,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The import wizard: the tenant, and when a document was uploaded, what a dry run of it says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub tenant: TenantSummary,
+    pub draft: Option<ImportDraft>,
+    pub report: Option<crate::import_report::ImportReport>,
+}

@@ -3,8 +3,8 @@
 //! pages through Leptos context. The browser never links an implementation.
 
 use crate::api::{
-    CatalogEntry, Dashboard, IndicatorHistory, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans,
-    TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport, PlanDetail,
+    PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -75,4 +75,17 @@ pub trait PageData: Send + Sync {
         tenant: &str,
         indicator: Uuid,
     ) -> Result<IndicatorHistory, PageError>;
+    /// A tenant's plans (for publishing), users and organisations: its admins and platform admins.
+    async fn tenant_admin(&self, caller: &Caller, tenant: &str) -> Result<TenantAdmin, PageError>;
+    /// A page of the tenant's audit trail, older than `before`.
+    async fn audit_log(&self, caller: &Caller, tenant: &str, before: Option<i64>) -> Result<AuditPage, PageError>;
+    /// Regions and tenants: platform admins.
+    async fn platform_admin(&self, caller: &Caller) -> Result<PlatformAdmin, PageError>;
+    /// The import wizard of a tenant, with the dry run of an uploaded draft.
+    async fn import_preview(
+        &self,
+        caller: &Caller,
+        tenant: &str,
+        draft: Option<Uuid>,
+    ) -> Result<ImportPreview, PageError>;
 }

@@ -185,36 +185,45 @@ async fn get_me(
     Ok(Json(users::me(&state.pool, user_id).await?))
 }
 
-/// Changes the caller's password and ends its other sessions.
 async fn change_password(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPassword>,
 ) -> Result<StatusCode> {
-    let user_id = access::signed_in(&caller)?;
-    if body.current_password.chars().count() > password::MAX_LENGTH {
+    set_new_password(&state, &caller, &headers, body.current_password, body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's password (checking the current one) and ends its other sessions; a
+/// temporary password's restriction ends with it. Shared by the API and the account form.
+pub async fn set_new_password(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    current_password: String,
+    new_password: String,
+) -> Result<()> {
+    let user_id = access::signed_in(caller)?;
+    if current_password.chars().count() > password::MAX_LENGTH {
         return Err(ApiError::Unprocessable("current_password is too long".into()));
     }
-    password::check_strength(&body.new_password).map_err(|e| ApiError::Unprocessable(format!("new_password: {e}")))?;
+    password::check_strength(&new_password).map_err(|e| ApiError::Unprocessable(format!("new_password: {e}")))?;
     let hash: Option<String> = sqlx::query_scalar("select password_hash from app_user where user_id = $1")
         .bind(user_id)
         .fetch_one(&state.pool)
         .await?;
-    if !password::verify(body.current_password, hash).await.map_err(|e| ApiError::Internal(e.into()))? {
+    if !password::verify(current_password, hash).await.map_err(|e| ApiError::Internal(e.into()))? {
         return Err(ApiError::Unprocessable("current_password is wrong".into()));
     }
-    let new_hash = password::hash(body.new_password).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let new_hash = password::hash(new_password).await.map_err(|e| ApiError::Internal(e.into()))?;
     let mut tx = state.pool.begin().await?;
-    // Also ends a temporary password's restriction: the user's grants apply from now on.
-    sqlx::query(
-        "update app_user set password_hash = $2, must_change_password = false, updated_at = now() where user_id = $1",
-    )
-    .bind(user_id)
-    .bind(&new_hash)
-    .execute(&mut *tx)
-    .await?;
-    session::delete_others(&mut tx, user_id, session::token_from_headers(&headers).as_deref()).await?;
+    sqlx::query("update app_user set password_hash = $2, must_change_password = false where user_id = $1")
+        .bind(user_id)
+        .bind(&new_hash)
+        .execute(&mut *tx)
+        .await?;
+    session::delete_others(&mut tx, user_id, session::token_from_headers(headers).as_deref()).await?;
     audit::append(
         &mut tx,
         Event {
@@ -229,5 +238,5 @@ async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -30,9 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/forms/reports/approve", post(approve_form))
         .route("/forms/reports/reject", post(reject_form))
         .route("/forms/task-updates", post(task_update_form))
+        .merge(super::admin_forms::router())
 }
 
-fn see_other(location: &str) -> Response {
+pub(super) fn see_other(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, value);
@@ -40,7 +41,7 @@ fn see_other(location: &str) -> Response {
     response
 }
 
-fn encode(text: &str) -> String {
+pub(super) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -50,7 +51,7 @@ fn encode(text: &str) -> String {
 }
 
 /// The page the form was on (same site only), without the previous outcome's parameters.
-fn back(headers: &HeaderMap, fallback: &str) -> String {
+pub(super) fn back(headers: &HeaderMap, fallback: &str) -> String {
     let path = headers
         .get(REFERER)
         .and_then(|r| r.to_str().ok())
@@ -64,7 +65,7 @@ fn back(headers: &HeaderMap, fallback: &str) -> String {
     if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) }
 }
 
-fn with_outcome(page: &str, outcome: Result<(), (ApiError, Option<&str>, &str)>) -> Response {
+pub(super) fn with_outcome(page: &str, outcome: Result<(), (ApiError, Option<&str>, &str)>) -> Response {
     let sep = if page.contains('?') { '&' } else { '?' };
     match outcome {
         Ok(()) => see_other(&format!("{page}{sep}ok=1")),
@@ -134,7 +135,7 @@ struct ReportForm {
     note: String,
 }
 
-fn optional(text: String) -> Option<String> {
+pub(super) fn optional(text: String) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }

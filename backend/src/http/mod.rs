@@ -1,6 +1,7 @@
 //! The HTTP surface: one module per resource, merged here with the cross-cutting layers
 //! (caller resolution, CSRF check, security headers, body limit, tracing).
 
+mod admin_forms;
 mod audit;
 mod auth;
 mod caller;

@@ -99,12 +99,18 @@ async fn revoke_grant(
 ) -> Result<StatusCode> {
     let grant_id: Uuid = parse_id("grant", &id)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
-    let decision = access::manage_users(&caller, tenant.reference());
-    reports::guard(&state.pool, &tenant, &caller, "grant.revoke", "grant", grant_id, decision).await?;
+    withdraw(&state, &caller, &tenant, grant_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraws one of the tenant's grants (audited, refusals too). Shared with the admin form.
+pub async fn withdraw(state: &AppState, caller: &Caller, tenant: &read::TenantRecord, grant_id: Uuid) -> Result<()> {
+    let decision = access::manage_users(caller, tenant.reference());
+    reports::guard(&state.pool, tenant, caller, "grant.revoke", "grant", grant_id, decision).await?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
     if !users::revoke_grant(&mut tx, caller.user_id, tenant.tenant_id, grant_id).await? {
         return Err(ApiError::NotFound("grant"));
     }
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

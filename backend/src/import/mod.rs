@@ -5,6 +5,7 @@
 
 pub mod cells;
 pub mod csv;
+pub mod drafts;
 pub mod export;
 pub mod json;
 pub mod table;

@@ -1,0 +1,348 @@
+//! The administration pages' forms (see `forms` for how forms answer): the account's
+//! password, the import wizard's upload and commit, a plan's publication, inviting users and
+//! withdrawing grants, and creating regions and tenants.
+
+use super::auth::set_new_password;
+use super::forms::{back, encode, optional, see_other, with_outcome};
+use crate::app::AppState;
+use crate::error::{ApiError, parse_id};
+use crate::{import, plan_store, read, tenancy};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Extension, Form, Multipart, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use frontend::i18n::Locale;
+use serde::Deserialize;
+use shared::api::{NewInvitation, NewRegion, NewTenant, Publication};
+use shared::import_report::ImportOutcome;
+use shared::page_data::Caller;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/forms/password", post(password_form))
+        .route("/forms/import", post(import_upload_form))
+        .route("/forms/import/commit", post(import_commit_form))
+        .route("/forms/publication", post(publication_form))
+        .route("/forms/invitations", post(invitation_form))
+        .route("/forms/grants/revoke", post(revoke_form))
+        .route("/forms/regions", post(region_form))
+        .route("/forms/tenants", post(tenant_form))
+}
+
+/// An error about one field of the form, for showing it next to that field.
+fn at(field: &'static str) -> impl Fn(ApiError) -> (ApiError, Option<&'static str>) {
+    move |e| (e, Some(field))
+}
+
+fn unplaced(e: ApiError) -> (ApiError, Option<&'static str>) {
+    (e, None)
+}
+
+fn answer(page: &str, outcome: Result<(), (ApiError, Option<&'static str>)>) -> Response {
+    with_outcome(page, outcome.map_err(|(e, field)| (e, field, "")))
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+async fn password_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let outcome = async {
+        if form.new_password != form.confirm_password {
+            return Err((
+                ApiError::Unprocessable("confirm_password: the two new passwords differ".into()),
+                Some("confirm_password"),
+            ));
+        }
+        set_new_password(&state, &caller, &headers, form.current_password, form.new_password).await.map_err(|e| {
+            let field = if e.to_string().contains("current_password") { "current_password" } else { "new_password" };
+            (e, Some(field))
+        })
+    }
+    .await;
+    answer("/me", outcome)
+}
+
+/// The wizard's first step: a file (any format the import reads) or pasted text, kept as a
+/// draft; the review page runs the dry run on it.
+async fn import_upload_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let page = back(&headers, "/admin");
+    let outcome = async {
+        let mut multipart = multipart.map_err(|e| unplaced(ApiError::BadRequest(e.body_text())))?;
+        let (mut tenant, mut file, mut file_name, mut text) = (String::new(), Bytes::new(), None, String::new());
+        while let Some(field) =
+            multipart.next_field().await.map_err(|e| unplaced(ApiError::BadRequest(e.body_text())))?
+        {
+            let name = field.name().unwrap_or_default().to_owned();
+            let name_of_file = field.file_name().map(str::to_owned);
+            let bytes = field.bytes().await.map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => unplaced(ApiError::PayloadTooLarge),
+                _ => unplaced(ApiError::BadRequest(e.body_text())),
+            })?;
+            match name.as_str() {
+                "tenant" => tenant = String::from_utf8_lossy(&bytes).into_owned(),
+                "text" => text = String::from_utf8_lossy(&bytes).into_owned(),
+                "file" => {
+                    file_name = name_of_file.filter(|n| !n.is_empty());
+                    file = bytes;
+                }
+                _ => {}
+            }
+        }
+        let tenant_record = read::find_tenant(&state.pool, &tenant).await.map_err(unplaced)?;
+        let (content, name) = if file.is_empty() { (text.into_bytes(), None) } else { (file.to_vec(), file_name) };
+        let draft =
+            import::drafts::save(&state.pool, &tenant_record, &caller, name, &content).await.map_err(at("document"))?;
+        Ok(format!("/t/{tenant}/import?draft={draft}"))
+    }
+    .await;
+    match outcome {
+        Ok(location) => see_other(&location),
+        Err((e, field)) => answer(&page, Err((e, field))),
+    }
+}
+
+#[derive(Deserialize)]
+struct CommitForm {
+    tenant: String,
+    draft: String,
+}
+
+async fn import_commit_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(form): Form<CommitForm>,
+) -> Response {
+    let page = back(&headers, &format!("/t/{}/import", form.tenant));
+    let outcome = async {
+        let draft = parse_id("import draft", &form.draft)?;
+        let tenant = read::find_tenant(&state.pool, &form.tenant).await?;
+        let report = import::drafts::commit(&state.pool, &tenant, &caller, draft).await?;
+        match (report.outcome, report.plan_id) {
+            (ImportOutcome::Created | ImportOutcome::AlreadyPresent, Some(plan)) => {
+                Ok(format!("/t/{}/plans/{plan}?ok=1", form.tenant))
+            }
+            _ => Err(ApiError::Unprocessable(format!(
+                "the document has {} error(s); nothing was imported",
+                report.errors.len()
+            ))),
+        }
+    }
+    .await;
+    match outcome {
+        Ok(location) => see_other(&location),
+        Err(e) => answer(&page, Err(unplaced(e))),
+    }
+}
+
+#[derive(Deserialize)]
+struct PublicationForm {
+    tenant: String,
+    plan: String,
+    version: i32,
+    status: String,
+    visibility: String,
+}
+
+async fn publication_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(form): Form<PublicationForm>,
+) -> Response {
+    let page = back(&headers, &format!("/t/{}/admin", form.tenant));
+    let outcome = async {
+        let word = |e: shared::model::UnknownWord| ApiError::Unprocessable(e.to_string());
+        let publication = Publication {
+            status: form.status.parse().map_err(word).map_err(at("status"))?,
+            visibility: form.visibility.parse().map_err(word).map_err(at("visibility"))?,
+        };
+        let plan = parse_id("plan", &form.plan).map_err(unplaced)?;
+        let tenant = read::find_tenant(&state.pool, &form.tenant).await.map_err(unplaced)?;
+        plan_store::set_publication(&state.pool, &tenant, &caller, plan, form.version, publication)
+            .await
+            .map_err(unplaced)?;
+        Ok(())
+    }
+    .await;
+    answer(&page, outcome)
+}
+
+/// Invites a user. A new account's temporary password is shown on the page this answers
+/// with, once, never stored in the clear and never put in a URL.
+async fn invitation_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+    let tenant = value("tenant");
+    let page = back(&headers, &format!("/t/{tenant}/admin"));
+    let role = match value("role").parse() {
+        Ok(role) => role,
+        Err(e) => return answer(&page, Err((ApiError::Unprocessable(format!("role: {e}")), Some("role")))),
+    };
+    let invitation = NewInvitation {
+        email: value("email"),
+        display_name: value("display_name"),
+        role,
+        organisations: pairs
+            .iter()
+            .filter(|(k, v)| k == "organisations" && !v.is_empty())
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    match super::users::invite(&state, &caller, &tenant, invitation).await {
+        Ok(view) => match view.temporary_password {
+            Some(password) => one_time_password_page(&headers, &view.email, &password, &page),
+            None => answer(&page, Ok(())),
+        },
+        Err(e) => {
+            let field = ["email", "role", "organisation"].into_iter().find(|f| e.to_string().contains(f));
+            answer(&page, Err((e, field.map(|f| if f == "organisation" { "organisations" } else { f }))))
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The one page that shows a temporary password: not cached, not part of the app's history
+/// beyond this response.
+fn one_time_password_page(headers: &HeaderMap, email: &str, password: &str, back_to: &str) -> Response {
+    let locale = headers.get(COOKIE).and_then(|c| c.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
+    let texts = locale.texts();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/assets/planboard.css\"></head><body><main class=\"page\">\
+         <h1>{title}</h1><p class=\"notice ok\" role=\"status\">{account}: <strong data-testid=\"invited-email\">{email}</strong></p>\
+         <p>{note}</p><p class=\"secret\"><code data-testid=\"temporary-password\">{password}</code></p>\
+         <p><a class=\"action\" href=\"{back}\">{back_label}</a></p></main></body></html>",
+        lang = locale.tag(),
+        title = texts.invited_title,
+        account = texts.email,
+        email = escape(email),
+        note = texts.temporary_password_note,
+        password = escape(password),
+        back = escape(back_to),
+        back_label = texts.back,
+    );
+    ([(CONTENT_TYPE, "text/html; charset=utf-8"), (CACHE_CONTROL, "no-store")], html).into_response()
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    tenant: String,
+    grant: String,
+}
+
+async fn revoke_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let page = back(&headers, &format!("/t/{}/admin", form.tenant));
+    let outcome = async {
+        let grant = parse_id("grant", &form.grant)?;
+        let tenant = read::find_tenant(&state.pool, &form.tenant).await?;
+        super::users::withdraw(&state, &caller, &tenant, grant).await
+    }
+    .await;
+    answer(&page, outcome.map_err(unplaced))
+}
+
+#[derive(Deserialize)]
+struct RegionForm {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    name_en: String,
+}
+
+async fn region_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(form): Form<RegionForm>,
+) -> Response {
+    let page = back(&headers, "/admin");
+    let new = NewRegion { slug: form.slug.trim().to_owned(), name: form.name, name_en: form.name_en };
+    let outcome = async {
+        crate::access::administer_platform(&caller)?;
+        let mut tx = state.pool.begin().await?;
+        tenancy::create_region(&mut tx, caller.user_id, &new).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    answer(&page, outcome.map_err(field_named))
+}
+
+#[derive(Deserialize)]
+struct TenantForm {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    name_en: String,
+    region: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+async fn tenant_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(form): Form<TenantForm>,
+) -> Response {
+    let page = back(&headers, "/admin");
+    let new = NewTenant {
+        slug: form.slug.trim().to_owned(),
+        name: form.name,
+        name_en: form.name_en,
+        region: form.region,
+        time_zone: optional(form.time_zone),
+    };
+    let outcome = async {
+        crate::access::administer_platform(&caller)?;
+        let mut tx = state.pool.begin().await?;
+        tenancy::create_tenant(&mut tx, caller.user_id, &new).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match outcome {
+        // Next: the new district's plan.
+        Ok(()) => see_other(&format!("/t/{}/import?ok=1", encode(&new.slug))),
+        Err(e) => answer(&page, Err(field_named(e))),
+    }
+}
+
+/// The field a `tenancy` message starts with (`slug: …`).
+fn field_named(e: ApiError) -> (ApiError, Option<&'static str>) {
+    let message = e.to_string();
+    let field =
+        ["slug", "name_en", "name", "region", "time_zone"].into_iter().find(|f| message.starts_with(&format!("{f}:")));
+    (e, field.or_else(|| message.contains("slug").then_some("slug")))
+}
