@@ -3,8 +3,9 @@
 use crate::data::fetch_me;
 use crate::i18n::{Locale, t, use_locale};
 use crate::pages::{
-    account::AccountPage, approvals::ApprovalsPage, comparison::ComparisonPage, dashboard::DashboardPage,
-    home::HomePage, indicator::IndicatorPage, login::LoginPage, plan::PlanPage, tenant::TenantPage, work::WorkPage,
+    account::AccountPage, admin::PlatformAdminPage, approvals::ApprovalsPage, audit::AuditPageView,
+    comparison::ComparisonPage, dashboard::DashboardPage, home::HomePage, import::ImportPage, indicator::IndicatorPage,
+    login::LoginPage, plan::PlanPage, tenant::TenantPage, tenant_admin::TenantAdminPage, work::WorkPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -96,6 +97,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=PlatformAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/admin") view=TenantAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/audit") view=AuditPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/import") view=ImportPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::api::{
-    CatalogEntry, Dashboard, IndicatorHistory, MeView, PendingReport, PlanDetail, RegionComparison, TenantPlans,
-    TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport, PlanDetail,
+    PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use shared::page_data::PageError;
 use uuid::Uuid;
@@ -146,4 +146,28 @@ pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, LoadError> {
 pub async fn fetch_indicator_history(tenant: String, indicator: Uuid) -> Result<IndicatorHistory, LoadError> {
     let data = server::page_data()?;
     Ok(data.indicator_history(&server::caller(), &tenant, indicator).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "tenant_admin")]
+pub async fn fetch_tenant_admin(tenant: String) -> Result<TenantAdmin, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.tenant_admin(&server::caller(), &tenant).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "audit_log")]
+pub async fn fetch_audit_log(tenant: String, before: Option<i64>) -> Result<AuditPage, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.audit_log(&server::caller(), &tenant, before).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "platform_admin")]
+pub async fn fetch_platform_admin() -> Result<PlatformAdmin, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.platform_admin(&server::caller()).await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "import_preview")]
+pub async fn fetch_import_preview(tenant: String, draft: Option<Uuid>) -> Result<ImportPreview, LoadError> {
+    let data = server::page_data()?;
+    Ok(data.import_preview(&server::caller(), &tenant, draft).await?)
 }

@@ -21,6 +21,18 @@ pub fn date(d: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// A moment in Beijing time (UTC+8, no daylight saving: every district the product serves
+/// keeps it), as `2026-11-27 17:43`, with the offset named in English.
+pub fn date_time(t: chrono::DateTime<chrono::Utc>, locale: Locale) -> String {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).map(|o| t.with_timezone(&o));
+    let text =
+        beijing.map_or_else(|| t.format("%Y-%m-%d %H:%M").to_string(), |b| b.format("%Y-%m-%d %H:%M").to_string());
+    match locale {
+        Locale::Zh => text,
+        Locale::En => format!("{text} UTC+8"),
+    }
+}
+
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 #[cfg(test)]
@@ -39,5 +51,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2022, 1, 11).unwrap();
         assert_eq!(date(d, Locale::Zh), "2022年1月11日");
         assert_eq!(date(d, Locale::En), "11 Jan 2022");
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-27T09:43:00Z").unwrap().to_utc();
+        assert_eq!(date_time(t, Locale::Zh), "2026-11-27 17:43");
     }
 }

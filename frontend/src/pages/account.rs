@@ -1,6 +1,7 @@
-//! `/me`: who am I, my roles, and where they lead; signing out.
+//! `/me`: who am I, my roles, and where they lead; changing my password (first of all when
+//! it is a temporary one); signing out.
 
-use super::{LoadFailed, Loading};
+use super::{FormOutcome, LoadFailed, Loading, field_error};
 use crate::data::{LoadError, fetch_me};
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -30,6 +31,7 @@ fn links(role: Role, tenant: Option<&str>, region: Option<&str>) -> Vec<(String,
         (Role::Reporter, Some(_), _) => vec![("/work".to_owned(), texts.my_work)],
         (Role::TenantAdmin, Some(slug), _) => {
             vec![
+                (format!("/t/{slug}/admin"), texts.tenant_admin_title),
                 (format!("/t/{slug}/approvals"), texts.approvals),
                 ("/work".to_owned(), texts.my_work),
                 (format!("/t/{slug}"), texts.plans),
@@ -37,6 +39,7 @@ fn links(role: Role, tenant: Option<&str>, region: Option<&str>) -> Vec<(String,
         }
         (Role::Viewer, Some(slug), _) => vec![(format!("/t/{slug}"), texts.plans)],
         (Role::Supervisor, _, Some(region)) => vec![(format!("/regions/{region}"), texts.comparison)],
+        (Role::PlatformAdmin, _, _) => vec![("/admin".to_owned(), texts.platform_admin_title)],
         _ => vec![],
     }
 }
@@ -46,6 +49,10 @@ fn Account(me: MeView) -> impl IntoView {
     let texts = t();
     view! {
         <h1>{texts.account}</h1>
+        <FormOutcome/>
+        {me.must_change_password.then(|| view! {
+            <p class="notice error" role="alert" data-testid="must-change-password">{texts.must_change_password}</p>
+        })}
         <p data-testid="me-email">{me.email.clone()}</p>
         <h2>{texts.my_grants}</h2>
         <table class="grid" data-testid="grants">
@@ -65,6 +72,19 @@ fn Account(me: MeView) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        <h2>{texts.change_password}</h2>
+        <form method="post" action="/forms/password" class="form narrow" data-testid="password-form">
+            <label for="current_password">{texts.current_password}</label>
+            <input id="current_password" name="current_password" type="password" required autocomplete="current-password"/>
+            {field_error("current_password", String::new())}
+            <label for="new_password">{texts.new_password}</label>
+            <input id="new_password" name="new_password" type="password" required minlength="10" maxlength="256" autocomplete="new-password"/>
+            {field_error("new_password", String::new())}
+            <label for="confirm_password">{texts.confirm_password}</label>
+            <input id="confirm_password" name="confirm_password" type="password" required minlength="10" maxlength="256" autocomplete="new-password"/>
+            {field_error("confirm_password", String::new())}
+            <button type="submit">{texts.change_password}</button>
+        </form>
         <form method="post" action="/session/end" class="inline">
             <button type="submit" data-testid="sign-out">{texts.sign_out}</button>
         </form>

@@ -1,14 +1,18 @@
 //! One module per page, plus the pieces they share.
 
 pub mod account;
+pub mod admin;
 pub mod approvals;
+pub mod audit;
 pub mod comparison;
 pub mod dashboard;
 pub mod home;
+pub mod import;
 pub mod indicator;
 pub mod login;
 pub mod plan;
 pub mod tenant;
+pub mod tenant_admin;
 pub mod widgets;
 pub mod work;
 
@@ -68,6 +72,19 @@ pub fn Loading() -> impl IntoView {
 pub fn query_param(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let query = leptos_router::hooks::use_query_map();
     move || query.read().get(name)
+}
+
+/// The error message for `field` of the form for `item` (empty for a page's only form of
+/// its kind), when the last submission failed on it.
+pub fn field_error(field: &'static str, item: String) -> impl IntoView {
+    let error = query_param("error");
+    let failed_field = query_param("field");
+    let failed_item = query_param("item");
+    move || {
+        (failed_field().as_deref() == Some(field) && failed_item().unwrap_or_default() == item)
+            .then(|| error().map(|e| view! { <span class="field-error" role="alert">{e}</span> }))
+            .flatten()
+    }
 }
 
 /// The outcome a form handler reported in the URL: `?ok=…` or `?error=…&field=…`.

@@ -3,7 +3,7 @@
 //! sends the reader back here with `?ok` or `?error=…&field=…` (shown next to the field).
 
 use super::widgets::{ProgressMeter, StatusLight, TaskStatusTag};
-use super::{FormOutcome, LoadFailed, Loading, query_param};
+use super::{FormOutcome, LoadFailed, Loading, field_error};
 use crate::data::fetch_my_work;
 use crate::format;
 use crate::i18n::t;
@@ -28,18 +28,6 @@ pub fn WorkPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// The error message for `field`, when the last submission failed on it.
-fn field_error(field: &'static str, item: String) -> impl IntoView {
-    let error = query_param("error");
-    let failed_field = query_param("field");
-    let failed_item = query_param("item");
-    move || {
-        (failed_field().as_deref() == Some(field) && failed_item().as_deref() == Some(item.as_str()))
-            .then(|| error().map(|e| view! { <span class="field-error" role="alert">{e}</span> }))
-            .flatten()
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP API and the server-rendered pages against a real PostgreSQL, one fresh database
 //! per test. One binary for all of them (each test binary costs link time).
 
+mod admin_pages;
 mod audit;
 mod auth;
 mod cache;

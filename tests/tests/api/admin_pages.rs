@@ -1,0 +1,148 @@
+//! The administration pages and their forms, as a browser without the wasm uses them: plain
+//! form posts answered with redirects, pages rendered whole on the server.
+
+use shared::model::Role;
+use sqlx::PgPool;
+use tests::{PASSWORD, TestApp, spawn_app};
+
+const PLATFORM: &str = "platform@planboard.cn";
+const SEED_TEXT: &str = include_str!("../../../../shared/seed/qianjiang-manufacturing-plan-2022.txt");
+
+/// A signed-in browser that does not follow redirects, so each form's answer can be read.
+async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, format!("http://{}", app.addr).parse().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client.post(app.url("/session")).form(&[("email", email), ("password", password)]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    client
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let r = client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user(PLATFORM, Role::PlatformAdmin, None, None, &[]).await;
+    let platform = browser(&app, PLATFORM, PASSWORD).await;
+
+    // The district, then the wizard: upload, review the dry run, import.
+    assert!(page(&platform, &app, "/admin").await.contains("data-testid=\"new-tenant\""));
+    let r = platform
+        .post(app.url("/forms/tenants"))
+        .header("referer", app.url("/admin"))
+        .form(&[("slug", "Bad Slug"), ("name", "x"), ("region", "chongqing")])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&r).starts_with("/admin?error=slug"), "{}", location(&r));
+    let r = platform
+        .post(app.url("/forms/tenants"))
+        .form(&[("slug", "xiushan"), ("name", "秀山县"), ("name_en", "Xiushan"), ("region", "chongqing")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/t/xiushan/import?ok=1");
+    let form = reqwest::multipart::Form::new().text("tenant", "xiushan").text("text", SEED_TEXT);
+    let r = platform
+        .post(app.url("/forms/import"))
+        .header("referer", app.url("/t/xiushan/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let review = location(&r);
+    assert!(review.starts_with("/t/xiushan/import?draft="), "{review}");
+    let html = page(&platform, &app, &review).await;
+    assert!(html.contains("data-outcome=\"DryRun\""), "the dry run says it can be imported");
+    assert!(html.contains("<b data-testid=\"count-indicators\">31</b>"));
+    assert!(html.contains("<b data-testid=\"count-tasks\">30</b>"));
+    assert_eq!(sqlx::query_scalar::<_, i64>("select count(*) from plan").fetch_one(&app.admin).await.unwrap(), 1);
+    let draft = review.rsplit('=').next().unwrap().to_owned();
+    let r = platform
+        .post(app.url("/forms/import/commit"))
+        .form(&[("tenant", "xiushan"), ("draft", draft.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let plan_page = location(&r);
+    assert!(plan_page.starts_with("/t/xiushan/plans/") && plan_page.ends_with("?ok=1"), "{plan_page}");
+    let drafts: i64 = sqlx::query_scalar("select count(*) from import_draft").fetch_one(&app.admin).await.unwrap();
+    assert_eq!(drafts, 0, "the draft is gone once imported");
+
+    // The district's admin: invited through the page, the temporary password shown once.
+    let r = platform
+        .post(app.url("/forms/invitations"))
+        .form(&[("tenant", "xiushan"), ("email", "admin@xiushan.gov.cn"), ("role", "tenant_admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    let start = html.find("data-testid=\"temporary-password\">").unwrap() + "data-testid=\"temporary-password\">".len();
+    let temporary = html[start..start + 16].to_owned();
+
+    // First sign-in: the account page asks for a new password; nothing else is allowed yet.
+    let admin = browser(&app, "admin@xiushan.gov.cn", &temporary).await;
+    assert!(page(&admin, &app, "/me").await.contains("data-testid=\"must-change-password\""));
+    assert_eq!(admin.get(app.url("/t/xiushan/admin")).send().await.unwrap().status(), 404);
+    let mismatch =
+        [("current_password", temporary.as_str()), ("new_password", PASSWORD), ("confirm_password", "different!!")];
+    let r = admin.post(app.url("/forms/password")).form(&mismatch).send().await.unwrap();
+    assert!(location(&r).starts_with("/me?error=") && location(&r).contains("field=confirm_password"));
+    let change = [("current_password", temporary.as_str()), ("new_password", PASSWORD), ("confirm_password", PASSWORD)];
+    let r = admin.post(app.url("/forms/password")).form(&change).send().await.unwrap();
+    assert_eq!(location(&r), "/me?ok=1");
+    assert!(!page(&admin, &app, "/me").await.contains("must-change-password"));
+
+    // Publishing from the administration page; the audit log page shows what happened.
+    let html = page(&admin, &app, "/t/xiushan/admin").await;
+    assert!(html.contains("admin@xiushan.gov.cn"));
+    let plan_id = plan_page.trim_start_matches("/t/xiushan/plans/").trim_end_matches("?ok=1").to_owned();
+    let version: i32 = sqlx::query_scalar("select version from plan where plan_id = $1::uuid")
+        .bind(&plan_id)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let publish = [
+        ("tenant", "xiushan"),
+        ("plan", plan_id.as_str()),
+        ("version", &version.to_string()),
+        ("status", "published"),
+        ("visibility", "public"),
+    ];
+    let r = admin
+        .post(app.url("/forms/publication"))
+        .header("referer", app.url("/t/xiushan/admin"))
+        .form(&publish)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/t/xiushan/admin?ok=1");
+    let again = admin
+        .post(app.url("/forms/publication"))
+        .header("referer", app.url("/t/xiushan/admin"))
+        .form(&publish)
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&again).contains("error="), "a stale version is refused");
+    let audit = page(&admin, &app, "/t/xiushan/audit").await;
+    for action in ["plan.publication", "grant.create", "plan.import", "tenant.create"] {
+        assert!(audit.contains(action), "{action} on the audit page");
+    }
+}
