@@ -232,6 +232,7 @@ pub struct Texts {
     pub sort_progress: &'static str,
     pub sort_deadline: &'static str,
     pub shown_of: &'static str,
+    pub pasted_text: &'static str,
 }
 
 impl Texts {
@@ -470,6 +471,7 @@ pub static ZH: Texts = Texts {
     sort_progress: "按进度",
     sort_deadline: "按完成时限",
     shown_of: "显示",
+    pasted_text: "粘贴的文本",
 };
 
 pub static EN: Texts = Texts {
@@ -638,4 +640,5 @@ pub static EN: Texts = Texts {
     sort_progress: "By progress",
     sort_deadline: "By deadline",
     shown_of: "Showing",
+    pasted_text: "Pasted text",
 };

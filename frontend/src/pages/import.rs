@@ -81,7 +81,7 @@ fn Review(slug: String, draft: ImportDraft, report: ImportReport) -> impl IntoVi
         ImportOutcome::Invalid => (texts.outcome_invalid, "notice error"),
     };
     let can_commit = report.outcome == ImportOutcome::DryRun;
-    let file = draft.file_name.clone().unwrap_or_else(|| texts.paste_text.to_owned());
+    let file = draft.file_name.clone().unwrap_or_else(|| texts.pasted_text.to_owned());
     view! {
         <h2>{texts.import_result}</h2>
         <p class="muted">{texts.uploaded}": "{file}" · "{draft.bytes}" "{texts.bytes}" · "{format::date_time(draft.created_at, texts.locale)}</p>

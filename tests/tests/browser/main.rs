@@ -189,3 +189,57 @@ async fn anonymous_readers_see_public_plans_and_approved_values_only(pool: PgPoo
         })
         .await;
 }
+
+const PLATFORM: &str = "platform@planboard.cn";
+
+/// A short plan as published, pasted into the import wizard.
+const PASTED_PLAN: &str = "秀山县人民政府\n关于印发《秀山县数字经济发展规划（2023—2027年）》的通知\n2023年3月1日\n\
+                           指标\t单位\t2022年\t2027年\n软件业务收入\t亿元\t12\t30\n数据中心机架\t个\t——\t≥500\n\
+                           序号\t重点任务\t牵头部门\t完成时限\n1\t建设数据中心\t县经信局\t2025年\n";
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_platform_admin_onboards_a_district_through_the_pages(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user(PLATFORM, shared::model::Role::PlatformAdmin, None, None, &[]).await;
+    let base = app.url("");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            sign_in(&c, &base, PLATFORM).await;
+            c.find(Locator::Css("a[href='/admin']")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=new-tenant]").await;
+            c.find(Locator::Css("#tenant-slug")).await.unwrap().send_keys("xiushan").await.unwrap();
+            c.find(Locator::Css("#tenant-name")).await.unwrap().send_keys("秀山县").await.unwrap();
+            screenshot(&c, "platform-admin").await;
+            c.find(Locator::Css("[data-testid=new-tenant] button")).await.unwrap().click().await.unwrap();
+
+            // The wizard: paste, dry run, review, import.
+            wait_for(&c, "[data-testid=upload]").await;
+            // Pasted, as users do: typed keys would turn its tabs into focus changes.
+            c.execute("document.querySelector('#import-text').value = arguments[0]", vec![PASTED_PLAN.into()])
+                .await
+                .unwrap();
+            screenshot(&c, "import-upload").await;
+            c.find(Locator::Css("[data-testid=dry-run]")).await.unwrap().click().await.unwrap();
+            let outcome = wait_for(&c, "[data-testid=import-outcome]").await;
+            assert_eq!(outcome.attr("data-outcome").await.unwrap().as_deref(), Some("DryRun"));
+            let indicators = c.find(Locator::Css("[data-testid=count-indicators]")).await.unwrap();
+            assert_eq!(indicators.text().await.unwrap(), "2");
+            screenshot(&c, "import-review").await;
+            c.find(Locator::Css("[data-testid=commit-import]")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=plan-title]").await;
+            let title = c.find(Locator::Css("[data-testid=plan-title]")).await.unwrap().text().await.unwrap();
+            assert!(title.contains("秀山县数字经济发展规划"), "{title}");
+
+            // Its administrator, invited with a temporary password shown once.
+            c.goto(&format!("{base}/t/xiushan/admin")).await.unwrap();
+            wait_for(&c, "[data-testid=invite-form]").await;
+            c.find(Locator::Css("#invite-email")).await.unwrap().send_keys("admin@xiushan.gov.cn").await.unwrap();
+            c.find(Locator::Css("#invite-role option[value=tenant_admin]")).await.unwrap().click().await.unwrap();
+            screenshot(&c, "tenant-admin").await;
+            c.find(Locator::Css("[data-testid=invite-form] button")).await.unwrap().click().await.unwrap();
+            let password = wait_for(&c, "[data-testid=temporary-password]").await.text().await.unwrap();
+            assert_eq!(password.len(), 16);
+        })
+        .await;
+}
