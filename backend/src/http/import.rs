@@ -81,8 +81,8 @@ async fn export_plan(
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
 }
 
-/// The plan with its reports and task updates as a workbook; its plan sheets import back
-/// as the same plan.
+/// The plan with its reports and task updates as a workbook (what the caller may read of
+/// them); its plan sheets import back as the same plan.
 async fn export_workbook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -91,9 +91,10 @@ async fn export_workbook(
     let plan_id = parse_id("plan", &id)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
-    read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
+    let visible = read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
     let document = import::export::document(&mut tx, plan_id).await?;
-    let history = import::export::history(&mut tx, plan_id).await?;
+    let internal = visible.scope == crate::access::TenantScope::Internal;
+    let history = import::export::history(&mut tx, plan_id, internal).await?;
     tx.commit().await?;
     let bytes = import::xlsx::export(&document, &history).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))

@@ -11,6 +11,7 @@ pub mod import;
 pub mod indicator;
 pub mod login;
 pub mod plan;
+pub mod plan_filter;
 pub mod tenant;
 pub mod tenant_admin;
 pub mod widgets;

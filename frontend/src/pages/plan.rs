@@ -1,6 +1,8 @@
-//! `/t/{tenant}/plans/{plan}`: one plan with its indicator table and task table, filterable by
-//! area through the URL (`?area=N`, so a filtered view can be linked and works without wasm).
+//! `/t/{tenant}/plans/{plan}`: one plan with its indicator table and task table. Filters and
+//! sorting live in the URL (`?area=N&status=behind&unit=…&due=2025&sort=progress`), so a
+//! filtered view can be linked, and they work without the wasm (links and a GET form).
 
+use super::plan_filter::{Sort, TableFilter, due_years, unit_list};
 use super::widgets::{ProgressMeter, StatusLight, TaskStatusTag, tenant_name};
 use super::{LoadFailed, Loading};
 use crate::data::{LoadError, fetch_plan_detail};
@@ -45,6 +47,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
     let query = use_query_map();
     // 1-based index into the plan's areas; anything else shows every area.
     let selected = move || query.read().get("area").and_then(|a| a.parse::<usize>().ok()).filter(|i| *i >= 1);
+    let filter = move || TableFilter::from_query(|name| query.read().get(name));
     let PlanDetail { tenant, plan, notes, areas, indicators, tasks } = detail;
     let base = format!("/t/{}/plans/{}", tenant.slug, plan.id);
     let tenant_href = format!("/t/{}", tenant.slug);
@@ -59,6 +62,8 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
     let overdue = tasks.iter().filter(|t| t.overdue).count();
     let (indicator_count, task_count) = (indicators.len(), tasks.len());
 
+    let units = StoredValue::new(unit_list(&tasks));
+    let years = StoredValue::new(due_years(&tasks));
     let areas = StoredValue::new(areas);
     let indicators = StoredValue::new(indicators);
     let tasks = StoredValue::new(tasks);
@@ -70,7 +75,10 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
             <A href=tenant_href>{tenant_label}</A>
         </nav>
         <h1 data-testid="plan-title">{plan.title.clone()}</h1>
-        <p><a class="action" href=format!("/t/{}/plans/{}/dashboard", tenant.slug, plan.id) data-testid="dashboard-link">{texts.view_dashboard}</a></p>
+        <p>
+            <a class="action" href=format!("/t/{}/plans/{}/dashboard", tenant.slug, plan.id) data-testid="dashboard-link">{texts.view_dashboard}</a>
+            <a class="action" href=format!("/api/v1/tenants/{}/plans/{}/export.xlsx", tenant.slug, plan.id) data-testid="excel-link">{texts.download_excel}</a>
+        </p>
         <dl class="facts">
             <dt>{texts.issuer}</dt><dd>{plan.issuer.clone()}</dd>
             {plan.document_number.clone().map(|n| view! { <dt>{texts.document_number}</dt><dd>{n}</dd> })}
@@ -120,14 +128,21 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
         {header}
         {summary}
         {filters}
+        {move || view! { <FilterForm filter=filter() area=selected() units=units.get_value() years=years.get_value()/> }}
         <section>
             <h2>{texts.indicators}</h2>
             {move || {
                 let area = area_name();
-                let rows = indicators.with_value(|all| {
-                    all.iter().filter(|i| area.as_ref().is_none_or(|a| &i.area == a)).cloned().collect::<Vec<_>>()
+                let filter = filter();
+                let (rows, total) = indicators.with_value(|all| {
+                    let in_area: Vec<&IndicatorRow> = all.iter().filter(|i| area.as_ref().is_none_or(|a| &i.area == a)).collect();
+                    (filter.indicators(&in_area), in_area.len())
                 });
-                view! { <IndicatorTable rows slug=slug.clone()/> }
+                let shown = rows.len();
+                view! {
+                    {(shown != total).then(|| view! { <p class="muted" data-testid="indicators-shown">{texts.shown_of}" "{shown}" / "{total}</p> })}
+                    <IndicatorTable rows slug=slug.clone() grouped_by_area=filter.sort == Sort::Document/>
+                }
             }}
         </section>
 
@@ -135,10 +150,16 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
             <h2>{texts.tasks}</h2>
             {move || {
                 let area = area_name();
-                let rows = tasks.with_value(|all| {
-                    all.iter().filter(|t| area.as_ref().is_none_or(|a| &t.area == a)).cloned().collect::<Vec<_>>()
+                let filter = filter();
+                let (rows, total) = tasks.with_value(|all| {
+                    let in_area: Vec<&TaskRow> = all.iter().filter(|t| area.as_ref().is_none_or(|a| &t.area == a)).collect();
+                    (filter.tasks(&in_area), in_area.len())
                 });
-                view! { <TaskTable rows/> }
+                let shown = rows.len();
+                view! {
+                    {(shown != total).then(|| view! { <p class="muted" data-testid="tasks-shown">{texts.shown_of}" "{shown}" / "{total}</p> })}
+                    <TaskTable rows grouped_by_area=filter.sort == Sort::Document/>
+                }
             }}
         </section>
 
@@ -172,11 +193,11 @@ fn with_year(label: &str, year: Option<i32>, texts: &Texts) -> String {
 }
 
 #[component]
-fn IndicatorTable(rows: Vec<IndicatorRow>, slug: String) -> impl IntoView {
+fn IndicatorTable(rows: Vec<IndicatorRow>, slug: String, grouped_by_area: bool) -> impl IntoView {
     let texts = t();
     let baseline_year = common_year(&rows, |r| r.baseline_year);
     let target_year = common_year(&rows, |r| r.target_year);
-    let groups = grouped(&rows, |r| r.area.as_str());
+    let groups = if grouped_by_area { grouped(&rows, |r| r.area.as_str()) } else { vec![(String::new(), rows)] };
     view! {
         <div class="table-wrap">
         <table class="grid indicators" data-testid="indicators">
@@ -194,7 +215,7 @@ fn IndicatorTable(rows: Vec<IndicatorRow>, slug: String) -> impl IntoView {
             </thead>
             {groups.into_iter().map(|(area, members)| view! {
                 <tbody>
-                    <tr class="group"><th colspan="8" scope="rowgroup">{area}</th></tr>
+                    {(!area.is_empty()).then(|| view! { <tr class="group"><th colspan="8" scope="rowgroup">{area}</th></tr> })}
                     {members.into_iter().map(|row| {
                         let baseline = row.baseline_value.map(format::value).unwrap_or_else(|| texts.empty_value.to_owned());
                         let baseline = if baseline_year.is_some() { baseline } else { format!("{baseline}（{}）", row.baseline_year) };
@@ -229,13 +250,13 @@ fn unit_names(units: &[UnitRef]) -> String {
 }
 
 #[component]
-fn TaskTable(rows: Vec<TaskRow>) -> impl IntoView {
+fn TaskTable(rows: Vec<TaskRow>, grouped_by_area: bool) -> impl IntoView {
     let texts = t();
     // Long task texts are clamped to a few lines; the button shows them whole. It needs the
     // wasm, so it also marks the page as hydrated for the browser tests.
     let (expanded, set_expanded) = signal(false);
     Effect::new(move |_| mark_hydrated());
-    let groups = grouped(&rows, |r| r.area.as_str());
+    let groups = if grouped_by_area { grouped(&rows, |r| r.area.as_str()) } else { vec![(String::new(), rows)] };
     view! {
         <button type="button" class="toggle" data-testid="toggle-texts"
             aria-pressed=move || expanded.get().to_string()
@@ -257,7 +278,7 @@ fn TaskTable(rows: Vec<TaskRow>) -> impl IntoView {
             </thead>
             {groups.into_iter().map(|(area, members)| view! {
                 <tbody>
-                    <tr class="group"><th colspan="7" scope="rowgroup">{area}</th></tr>
+                    {(!area.is_empty()).then(|| view! { <tr class="group"><th colspan="7" scope="rowgroup">{area}</th></tr> })}
                     {members.into_iter().map(|row| {
                         let deadline = match (row.due_year, row.ongoing) {
                             (_, true) => texts.ongoing.to_owned(),
@@ -288,5 +309,58 @@ fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
     if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// The filters and sort as a GET form: it works without the wasm, and its URL can be shared.
+#[component]
+fn FilterForm(filter: TableFilter, area: Option<usize>, units: Vec<String>, years: Vec<i32>) -> impl IntoView {
+    let texts = t();
+    let statuses = [
+        IndicatorStatus::Achieved,
+        IndicatorStatus::OnTrack,
+        IndicatorStatus::AtRisk,
+        IndicatorStatus::Behind,
+        IndicatorStatus::NoData,
+    ];
+    let due = filter.due.clone().unwrap_or_default();
+    let unit = filter.unit.clone().unwrap_or_default();
+    view! {
+        <form method="get" class="toolbar" data-testid="table-filter">
+            {area.map(|a| view! { <input type="hidden" name="area" value=a.to_string()/> })}
+            <label for="filter-status">{texts.filter_status}</label>
+            <select id="filter-status" name="status">
+                <option value="">{texts.all}</option>
+                {statuses.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=filter.status == Some(s)>{texts.indicator_status(s)}</option>
+                }).collect_view()}
+            </select>
+            <label for="filter-unit">{texts.filter_unit}</label>
+            <select id="filter-unit" name="unit">
+                <option value="">{texts.all}</option>
+                {units.into_iter().map(|u| {
+                    let selected = u == unit;
+                    view! { <option value=u.clone() selected=selected>{u.clone()}</option> }
+                }).collect_view()}
+            </select>
+            <label for="filter-due">{texts.filter_deadline}</label>
+            <select id="filter-due" name="due">
+                <option value="">{texts.all}</option>
+                <option value="overdue" selected=due == "overdue">{texts.overdue}</option>
+                <option value="ongoing" selected=due == "ongoing">{texts.ongoing}</option>
+                {years.into_iter().map(|y| {
+                    let value = y.to_string();
+                    let selected = due == value;
+                    view! { <option value=value selected=selected>{y}{texts.year_suffix}</option> }
+                }).collect_view()}
+            </select>
+            <label for="filter-sort">{texts.sort_by}</label>
+            <select id="filter-sort" name="sort">
+                <option value="" selected=filter.sort == Sort::Document>{texts.sort_document}</option>
+                <option value="progress" selected=filter.sort == Sort::Progress>{texts.sort_progress}</option>
+                <option value="deadline" selected=filter.sort == Sort::Deadline>{texts.sort_deadline}</option>
+            </select>
+            <button type="submit">{texts.apply_filter}</button>
+        </form>
     }
 }

@@ -222,3 +222,32 @@ async fn a_csv_with_a_bad_cell_is_refused_at_its_line_and_imports_once_fixed(poo
     assert_eq!(plan["tasks"][0]["cooperating"], serde_json::json!(["县发改委", "县财政局"]));
     assert_eq!(report["counts"]["organisations"], 3);
 }
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_public_gets_the_workbook_of_a_public_plan_with_approved_values_only(pool: PgPool) {
+    let app = setup(pool).await;
+    app.add_user("admin@qianjiang.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.cn").await;
+    let output: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator where name = '规上工业总产值'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    tests::report_and_approve(&app, &admin, "qianjiang", output, "2023", 229.715).await;
+    let pending = admin
+        .post(app.url(&format!("/api/v1/tenants/qianjiang/indicators/{output}/reports")))
+        .json(&serde_json::json!({"period": "2024", "value": 250}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pending.status(), 201);
+    let url = format!("/api/v1/tenants/qianjiang/plans/{}/export.xlsx", app.seed_plan_id().await);
+    let reports_sheet = |bytes: &[u8]| {
+        let sheets = backend::import::xlsx::sheets(bytes).unwrap();
+        sheets.into_iter().find(|s| s.name == "指标填报").unwrap().rows.len() - 1
+    };
+    let public = app.get(&url).await;
+    assert_eq!(public.status(), 200);
+    assert_eq!(reports_sheet(&public.bytes().await.unwrap()), 1, "the approved value only");
+    let internal = admin.get(app.url(&url)).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(reports_sheet(&internal), 2, "the district's own staff see the pending one too");
+}

@@ -35,6 +35,40 @@ async fn the_area_filter_lives_in_the_url(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn unit_deadline_and_status_filters_live_in_the_url(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let plan = app.seed_plan_id().await;
+    let count =
+        |sql: &'static str| async { sqlx::query_scalar::<_, i64>(sql).fetch_one(&app.admin).await.unwrap() as usize };
+    let led_or_answered = count(
+        "select count(distinct ta.task_id) from task_assignment ta join organisation o using (organisation_id)
+         where o.name = '区经济信息委'",
+    )
+    .await;
+    let ongoing = count("select count(*) from task where ongoing").await;
+    let due_2025 = count("select count(*) from task where due_year = 2025 and not ongoing").await;
+    let page = |query: &'static str| {
+        let app = &app;
+        async move { app.get(&format!("/t/qianjiang/plans/{plan}?{query}")).await.text().await.unwrap() }
+    };
+    let html = page("unit=%E5%8C%BA%E7%BB%8F%E6%B5%8E%E4%BF%A1%E6%81%AF%E5%A7%94").await;
+    assert_eq!(html.matches("data-task=").count(), led_or_answered);
+    assert!(led_or_answered > 0 && led_or_answered < 30);
+    assert_eq!(html.matches("data-indicator=").count(), 31, "the unit filter is about tasks");
+    assert_eq!(page("due=ongoing").await.matches("data-task=").count(), ongoing);
+    assert_eq!(page("due=2025").await.matches("data-task=").count(), due_2025);
+    // Nothing is reported yet: every indicator has no data, none is behind.
+    assert_eq!(page("status=no_data").await.matches("data-indicator=").count(), 31);
+    let behind = page("status=behind&area=4").await;
+    assert_eq!(behind.matches("data-indicator=").count(), 0);
+    assert!(behind.contains("data-testid=\"indicators-shown\""));
+    // Sorted by deadline, the rows are no longer grouped by area.
+    let sorted = page("sort=deadline").await;
+    assert_eq!(sorted.matches("data-task=").count(), 30);
+    assert!(sorted.matches("class=\"group\"").count() < page("").await.matches("class=\"group\"").count());
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn missing_pages_answer_404(pool: PgPool) {
     let app = spawn_app(pool).await;
     for path in [
