@@ -23,6 +23,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub page_data: Arc<dyn PageData>,
     pub cache: ViewCache,
+    /// Callers and plans remembered under their versions (see `memo`).
+    pub memo: Arc<crate::memo::Memo>,
     pub metrics: Metrics,
     pub session_policy: SessionPolicy,
     /// `scheme://host[:port]` users reach the site at, when it is known (behind a proxy).
@@ -50,6 +52,7 @@ impl AppState {
             leptos_options,
             page_data,
             cache,
+            memo: Arc::default(),
             metrics,
             session_policy: SessionPolicy::default(),
             public_origin: None,

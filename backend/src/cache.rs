@@ -14,7 +14,13 @@
 //! Failure: every Redis call has a short timeout; when Redis is down or slow the view is
 //! computed from PostgreSQL and served with `X-Cache: bypass`. The connection manager
 //! reconnects by itself, so caching resumes when Redis returns.
+//!
+//! In front of Redis each instance keeps the bodies it has served, under the same keys
+//! (bounded, oldest out first): a key names its data versions, so a body under it never
+//! goes stale, and a hot view costs no network round trip at all.
 
+use crate::bounded::{Bounded, lock};
+use bytes::Bytes;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,6 +34,8 @@ use std::time::Duration;
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 /// How long a cached view lives (stale versions are never read; this only frees memory).
 pub const TTL_SECONDS: u64 = 3600;
+/// View bodies each instance keeps in memory, in bytes (a country-wide comparison is ~2 MB).
+const LOCAL_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheOutcome {
@@ -58,8 +66,13 @@ pub struct CacheStats {
 #[derive(Clone)]
 pub struct ViewCache {
     redis: Option<ConnectionManager>,
+    local: Arc<Mutex<Bounded<String, Bytes>>>,
     flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     pub stats: Arc<CacheStats>,
+}
+
+fn local_store() -> Arc<Mutex<Bounded<String, Bytes>>> {
+    Arc::new(Mutex::new(Bounded::new(usize::MAX, LOCAL_BYTES)))
 }
 
 impl ViewCache {
@@ -78,11 +91,11 @@ impl ViewCache {
             }
             None => None,
         };
-        Ok(ViewCache { redis, flights: Arc::default(), stats: Arc::default() })
+        Ok(ViewCache { redis, local: local_store(), flights: Arc::default(), stats: Arc::default() })
     }
 
     pub fn disabled() -> Self {
-        ViewCache { redis: None, flights: Arc::default(), stats: Arc::default() }
+        ViewCache { redis: None, local: local_store(), flights: Arc::default(), stats: Arc::default() }
     }
 
     pub fn configured(&self) -> bool {
@@ -139,19 +152,36 @@ impl ViewCache {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The view stored under `key`, or `compute`d (once per process per key) and stored.
-    /// Returns the view's JSON bytes (serialised once, served as they are) and the outcome.
-    pub async fn get_or_compute<T, E, F, Fut>(&self, key: &str, compute: F) -> Result<(Vec<u8>, CacheOutcome), E>
+    fn remember(&self, key: &str, body: &Bytes) {
+        lock(&self.local).insert(key.to_owned(), body.clone(), key.len() + body.len());
+    }
+
+    fn held(&self, key: &str) -> Option<Bytes> {
+        lock(&self.local).get(&key.to_owned())
+    }
+
+    /// The view stored under `key` (in this instance's memory, else in Redis), or `compute`d
+    /// (once per process per key) and stored. Returns the view's JSON bytes (serialised once,
+    /// served as they are) and the outcome. With no Redis configured nothing is kept.
+    pub async fn get_or_compute<T, E, F, Fut>(&self, key: &str, compute: F) -> Result<(Bytes, CacheOutcome), E>
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
         E: From<serde_json::Error>,
     {
+        if self.redis.is_some()
+            && let Some(body) = self.held(key)
+        {
+            self.count(CacheOutcome::Hit);
+            return Ok((body, CacheOutcome::Hit));
+        }
         let outcome = match self.get(key).await {
             Ok(Some(bytes)) => {
                 self.count(CacheOutcome::Hit);
-                return Ok((bytes, CacheOutcome::Hit));
+                let body = Bytes::from(bytes);
+                self.remember(key, &body);
+                return Ok((body, CacheOutcome::Hit));
             }
             Ok(None) => CacheOutcome::Miss,
             Err(()) => CacheOutcome::Bypass,
@@ -159,21 +189,22 @@ impl ViewCache {
         if outcome == CacheOutcome::Bypass {
             self.count(outcome);
             self.stats.computations.fetch_add(1, Ordering::Relaxed);
-            return Ok((serde_json::to_vec(&compute().await?)?, outcome));
+            return Ok((Bytes::from(serde_json::to_vec(&compute().await?)?), outcome));
         }
         let flight = self.flight(key);
         let result = async {
             let _turn = flight.lock().await;
             // Someone ahead of us in the queue may have stored it meanwhile.
-            if let Ok(Some(bytes)) = self.get(key).await {
+            if let Some(body) = self.held(key) {
                 self.count(CacheOutcome::Hit);
-                return Ok((bytes, CacheOutcome::Hit));
+                return Ok((body, CacheOutcome::Hit));
             }
             self.count(CacheOutcome::Miss);
             self.stats.computations.fetch_add(1, Ordering::Relaxed);
-            let bytes = serde_json::to_vec(&compute().await?)?;
-            self.set(key, &bytes).await;
-            Ok((bytes, CacheOutcome::Miss))
+            let body = Bytes::from(serde_json::to_vec(&compute().await?)?);
+            self.set(key, &body).await;
+            self.remember(key, &body);
+            Ok((body, CacheOutcome::Miss))
         }
         .await;
         drop(flight);

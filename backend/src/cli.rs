@@ -117,7 +117,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             // Progress goes to standard error, stage by stage, so standard output stays the
             // report alone (for scripts).
             let started = std::time::Instant::now();
-            let stage = |what: String| eprintln!("[{:>8.1?}] {what}", started.elapsed());
+            let stage = |what: String| eprintln!("{:>9.1} ms  {what}", started.elapsed().as_secs_f64() * 1000.0);
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             stage(format!("read {} ({} bytes)", file.display(), bytes.len()));

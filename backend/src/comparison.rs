@@ -181,8 +181,21 @@ pub async fn indicator(conn: &mut PgConnection, region_id: Uuid, key: &str) -> R
 pub struct ComparableRegion {
     pub region_id: Uuid,
     pub summary: RegionSummary,
-    pub tenants: Vec<Uuid>,
-    pub data_version: i64,
+    /// Names the state of everything the comparison summarises: the newest data version of
+    /// the region's districts and how many there are (a district leaving moves the count).
+    pub version: String,
+    /// The catalog entry's last change, when one indicator is compared.
+    pub catalog_version: Option<f64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    region_id: Uuid,
+    name: String,
+    name_en: String,
+    newest: Option<i64>,
+    districts: i64,
+    catalog_version: Option<f64>,
 }
 
 /// Finds a region (404) and checks the caller may compare it (401/403).
@@ -190,25 +203,28 @@ pub async fn comparable_region(
     pool: &sqlx::PgPool,
     caller: &shared::page_data::Caller,
     slug: &str,
+    indicator_key: Option<&str>,
 ) -> Result<ComparableRegion> {
-    let found: Option<(Uuid, String, String)> =
-        sqlx::query_as("select region_id, name, name_en from region where slug = $1")
-            .bind(slug)
-            .fetch_optional(pool)
-            .await?;
-    let (region_id, name, name_en) = found.ok_or(ApiError::NotFound("region"))?;
-    crate::access::compare_region(caller, region_id)?;
-    let (tenants, data_version): (Vec<Uuid>, Option<i64>) = sqlx::query_as(
-        "select coalesce(array_agg(tenant_id), '{}'), max(data_version) from tenant where region_id = $1",
+    // One round trip for all a cached read needs (the version parts use the index on
+    // tenant (region_id, data_version)).
+    let found: Option<RegionRow> = sqlx::query_as(
+        "select r.region_id, r.name, r.name_en,
+                (select max(t.data_version) from tenant t where t.region_id = r.region_id) as newest,
+                (select count(*) from tenant t where t.region_id = r.region_id) as districts,
+                (select extract(epoch from e.updated_at)::float8 from catalog_entry e where e.key = $2) as catalog_version
+         from region r where r.slug = $1",
     )
-    .bind(region_id)
-    .fetch_one(pool)
+    .bind(slug)
+    .bind(indicator_key)
+    .fetch_optional(pool)
     .await?;
+    let row = found.ok_or(ApiError::NotFound("region"))?;
+    crate::access::compare_region(caller, row.region_id)?;
     Ok(ComparableRegion {
-        region_id,
-        summary: RegionSummary { slug: slug.to_owned(), name, name_en },
-        tenants,
-        data_version: data_version.unwrap_or(0),
+        region_id: row.region_id,
+        summary: RegionSummary { slug: slug.to_owned(), name: row.name, name_en: row.name_en },
+        version: format!("{}.{}", row.newest.unwrap_or(0), row.districts),
+        catalog_version: row.catalog_version,
     })
 }
 
@@ -220,7 +236,11 @@ pub async fn build(
     now: DateTime<Utc>,
     indicator_key: Option<&str>,
 ) -> Result<RegionComparison> {
-    let mut tx = crate::db::tenant_tx(pool, &region.tenants).await?;
+    let members: Vec<Uuid> = sqlx::query_scalar("select tenant_id from tenant where region_id = $1")
+        .bind(region.region_id)
+        .fetch_all(pool)
+        .await?;
+    let mut tx = crate::db::tenant_tx(pool, &members).await?;
     let rows = tenants(&mut tx, region.region_id, now).await?;
     let indicator = match indicator_key {
         Some(key) => Some(indicator(&mut tx, region.region_id, key).await?),

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod app;
 pub mod audit;
+pub mod bounded;
 pub mod cache;
 pub mod catalog;
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod memo;
 pub mod metrics;
 pub mod page_data;
 pub mod password;

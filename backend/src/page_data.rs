@@ -57,7 +57,7 @@ impl PageData for BackendPageData {
         region: &str,
         indicator: Option<String>,
     ) -> Result<RegionComparison, PageError> {
-        let region = comparison::comparable_region(&self.pool, caller, region).await?;
+        let region = comparison::comparable_region(&self.pool, caller, region, indicator.as_deref()).await?;
         Ok(comparison::build(&self.pool, &region, self.clock.now(), indicator.as_deref()).await?)
     }
 

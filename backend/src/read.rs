@@ -140,6 +140,16 @@ pub struct VisiblePlan {
     pub scope: TenantScope,
 }
 
+async fn plan_record(conn: &mut PgConnection, tenant_id: Uuid, plan_id: Uuid) -> Result<PlanRecord> {
+    sqlx::query_as(&format!("select {PLAN_COLUMNS} from plan where plan_id = $1 and tenant_id = $2"))
+        .bind(plan_id)
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(ApiError::NotFound("plan"))
+}
+
+/// The plan if `caller` may see it (in its tenant's transaction), else 404.
 #[tracing::instrument(name = "db.plan", skip_all)]
 pub async fn visible_plan(
     conn: &mut PgConnection,
@@ -147,19 +157,46 @@ pub async fn visible_plan(
     caller: &Caller,
     plan_id: Uuid,
 ) -> Result<VisiblePlan> {
+    let row = plan_record(conn, tenant.tenant_id, plan_id).await?;
+    shown_to(caller, tenant, row.summary()?, row.notes)
+}
+
+fn shown_to(caller: &Caller, tenant: TenantRecord, plan: PlanSummary, notes: Option<String>) -> Result<VisiblePlan> {
     let scope = tenant_scope(caller, tenant.reference());
-    let row: PlanRecord =
-        sqlx::query_as(&format!("select {PLAN_COLUMNS} from plan where plan_id = $1 and tenant_id = $2"))
-            .bind(plan_id)
-            .bind(tenant.tenant_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(ApiError::NotFound("plan"))?;
-    let plan = row.summary()?;
     if !plan_visible(scope, plan.visibility, plan.status) {
         return Err(ApiError::NotFound("plan"));
     }
-    Ok(VisiblePlan { tenant, plan, notes: row.notes, scope })
+    Ok(VisiblePlan { tenant, plan, notes, scope })
+}
+
+/// `visible_plan` for a handler that needs nothing else from PostgreSQL: the plan is taken
+/// from `memo` when remembered under the tenant's current data version (which
+/// `find_tenant` just read), else read and remembered.
+pub async fn visible_plan_remembered(
+    pool: &PgPool,
+    memo: &crate::memo::Memo,
+    tenant: TenantRecord,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<VisiblePlan> {
+    let version = tenant.data_version;
+    let entry = match memo.plan(plan_id, version) {
+        Some(entry) => entry,
+        None => {
+            let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+            let row = plan_record(&mut tx, tenant.tenant_id, plan_id).await?;
+            tx.commit().await?;
+            let entry = crate::memo::PlanEntry { tenant_id: tenant.tenant_id, plan: row.summary()?, notes: row.notes };
+            memo.remember_plan(plan_id, version, entry.clone());
+            entry
+        }
+    };
+    // The key names the plan, not its tenant: a plan id asked for under another tenant is
+    // not found, as from PostgreSQL.
+    if entry.tenant_id != tenant.tenant_id {
+        return Err(ApiError::NotFound("plan"));
+    }
+    shown_to(caller, tenant, entry.plan, entry.notes)
 }
 
 #[derive(sqlx::FromRow)]

@@ -59,18 +59,28 @@ pub async fn create(
     Ok(token)
 }
 
-/// The user of a live session, refreshing its last-seen time; None when the token is
-/// unknown, expired (idle or absolute) or its user is deactivated.
+/// Who a live session belongs to, with what decides their caller's shape: the version of
+/// their grants and whether they still hold a temporary password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionUser {
+    pub user_id: Uuid,
+    pub grants_version: i64,
+    pub must_change_password: bool,
+}
+
+/// The user of a live session, refreshing its last-seen time (at most once a minute); None
+/// when the token is unknown, expired (idle or absolute) or its user is deactivated.
 #[tracing::instrument(name = "db.session", skip_all)]
 pub async fn resolve(
     pool: &PgPool,
     token: &str,
     now: DateTime<Utc>,
     policy: &SessionPolicy,
-) -> sqlx::Result<Option<Uuid>> {
+) -> sqlx::Result<Option<SessionUser>> {
     let hash = hash_token(token);
-    let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
-        "select s.user_id, s.last_seen_at from session s join app_user u using (user_id)
+    let row: Option<(Uuid, DateTime<Utc>, i64, bool)> = sqlx::query_as(
+        "select s.user_id, s.last_seen_at, u.grants_version, u.must_change_password
+         from session s join app_user u using (user_id)
          where s.token_hash = $1 and u.is_active and s.expires_at > $2 and s.last_seen_at > $3",
     )
     .bind(&hash)
@@ -78,7 +88,7 @@ pub async fn resolve(
     .bind(now - policy.idle)
     .fetch_optional(pool)
     .await?;
-    let Some((user_id, last_seen)) = row else { return Ok(None) };
+    let Some((user_id, last_seen, grants_version, must_change_password)) = row else { return Ok(None) };
     if now - last_seen > TOUCH_EVERY {
         sqlx::query("update session set last_seen_at = $2 where token_hash = $1")
             .bind(&hash)
@@ -86,7 +96,7 @@ pub async fn resolve(
             .execute(pool)
             .await?;
     }
-    Ok(Some(user_id))
+    Ok(Some(SessionUser { user_id, grants_version, must_change_password }))
 }
 
 pub async fn delete(conn: &mut PgConnection, token: &str) -> sqlx::Result<()> {

@@ -2,6 +2,10 @@
 //! a live session, gives the user and its grants; otherwise the caller is anonymous. The
 //! result goes into the request's extensions, where handlers and the pages' server functions
 //! find it.
+//!
+//! The session is checked in PostgreSQL on every request (a sign-out or expiry anywhere
+//! counts at once); the caller built from the user's grants is remembered under the grants'
+//! version, which that same query returns, so it costs no further query until they change.
 
 use crate::app::AppState;
 use crate::{session, users};
@@ -14,10 +18,19 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let caller = match session::token_from_headers(request.headers()) {
         None => Caller::anonymous(),
         Some(token) => match session::resolve(&state.pool, &token, state.clock.now(), &state.session_policy).await {
-            Ok(Some(user_id)) => match users::load_caller(&state.pool, user_id).await {
-                Ok(caller) => caller,
-                Err(e) => return crate::error::ApiError::from(e).into_response(),
-            },
+            Ok(Some(user)) => {
+                let key = (user.user_id, user.grants_version, user.must_change_password);
+                match state.memo.caller(&key) {
+                    Some(caller) => caller,
+                    None => match users::load_caller(&state.pool, user.user_id).await {
+                        Ok(caller) => {
+                            state.memo.remember_caller(key, caller.clone());
+                            caller
+                        }
+                        Err(e) => return crate::error::ApiError::from(e).into_response(),
+                    },
+                }
+            }
             Ok(None) => Caller::anonymous(),
             Err(e) => return crate::error::ApiError::from(e).into_response(),
         },

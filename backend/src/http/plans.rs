@@ -56,9 +56,7 @@ async fn get_dashboard(
 ) -> Result<Response> {
     let plan_id = parse_id("plan", &id)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
-    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
-    let visible = read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
-    tx.commit().await?;
+    let visible = read::visible_plan_remembered(&state.pool, &state.memo, tenant, &caller, plan_id).await?;
     let today = state.clock.today_in(&visible.tenant.time_zone);
     // The same for every reader who may see the plan: approved figures only.
     let key = format!("pb:dashboard:{plan_id}:{}:{today}", visible.tenant.data_version);
@@ -75,7 +73,7 @@ async fn get_dashboard(
 }
 
 /// A JSON body serialised once (into the cache) and sent as it is, with `X-Cache`.
-pub fn cached_json(body: Vec<u8>, outcome: CacheOutcome) -> Response {
+pub fn cached_json(body: bytes::Bytes, outcome: CacheOutcome) -> Response {
     ([(header::CONTENT_TYPE, "application/json"), (HeaderName::from_static("x-cache"), outcome.header_value())], body)
         .into_response()
 }

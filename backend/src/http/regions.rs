@@ -28,24 +28,15 @@ async fn get_comparison(
     query: std::result::Result<Query<ComparisonQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let region = comparison::comparable_region(&state.pool, &caller, &slug).await?;
-    // A catalog entry's names are part of the view: its last change is part of the key.
-    let catalog_version: Option<f64> = match &query.indicator {
-        Some(key) => {
-            sqlx::query_scalar("select extract(epoch from updated_at)::float8 from catalog_entry where key = $1")
-                .bind(key)
-                .fetch_optional(&state.pool)
-                .await?
-        }
-        None => None,
-    };
+    let region = comparison::comparable_region(&state.pool, &caller, &slug, query.indicator.as_deref()).await?;
     let now = state.clock.now();
+    // A catalog entry's names are part of the view: its last change is part of the key.
     let key = format!(
         "pb:comparison:{}:{}:{}:{}:{}",
         region.region_id,
         query.indicator.as_deref().unwrap_or("-"),
-        region.data_version,
-        catalog_version.unwrap_or(0.0),
+        region.version,
+        region.catalog_version.unwrap_or(0.0),
         state.clock.today_in("Asia/Shanghai"),
     );
     let (body, outcome) = state
