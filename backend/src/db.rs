@@ -59,10 +59,12 @@ pub async fn set_tenant_context(conn: &mut sqlx::PgConnection, tenants: &[Uuid])
 }
 
 /// Marks a tenant's aggregate views as changed, in the writing transaction (see `cache`).
-pub async fn touch_tenant(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("update tenant set data_version = nextval('data_version_seq') where tenant_id = $1")
-        .bind(tenant_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Returns the tenant's new data version.
+pub async fn touch_tenant(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "update tenant set data_version = nextval('data_version_seq') where tenant_id = $1 returning data_version",
+    )
+    .bind(tenant_id)
+    .fetch_one(conn)
+    .await
 }

@@ -281,10 +281,10 @@ pub async fn decide(
     tenant: &TenantRecord,
     caller: &Caller,
     now: DateTime<Utc>,
-    report_id: Uuid,
+    (indicator_id, report_id): (Uuid, Uuid),
     expected_version: i32,
     rejection: Option<String>,
-) -> Result<ReportRow> {
+) -> Result<Decided> {
     let actor = access::signed_in(caller)?;
     let action = if rejection.is_some() { "report.reject" } else { "report.approve" };
     let decision = access::administer_tenant(caller, tenant.reference());
@@ -305,6 +305,10 @@ pub async fn decide(
             .await?
             .ok_or(ApiError::NotFound("report"))?
             .into_row()?;
+    // A report asked for under another indicator is not found, and nothing is decided.
+    if before.indicator_id != indicator_id {
+        return Err(ApiError::NotFound("report"));
+    }
     if before.version != expected_version {
         return Err(ApiError::Conflict(format!(
             "report {report_id} has changed (version {} now, {expected_version} expected); reload it",
@@ -326,10 +330,12 @@ pub async fn decide(
     .bind(rejection.as_deref().map(str::trim))
     .execute(&mut *tx)
     .await?;
-    if rejection.is_none() {
+    let data_version = if rejection.is_none() {
         progress_store::refresh_indicator(&mut tx, before.indicator_id).await?;
-        db::touch_tenant(&mut tx, tenant.tenant_id).await?;
-    }
+        Some(db::touch_tenant(&mut tx, tenant.tenant_id).await?)
+    } else {
+        None
+    };
     let after = report(&mut tx, report_id).await?;
     audit::append(
         &mut tx,
@@ -345,7 +351,14 @@ pub async fn decide(
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(Decided { report: after, data_version })
+}
+
+/// A decided report, and the tenant's data version after an approval (views computed at
+/// it or later include the value).
+pub struct Decided {
+    pub report: ReportRow,
+    pub data_version: Option<i64>,
 }
 
 /// Sets the organisations that lead and answer for an indicator (tenant admins), if

@@ -180,10 +180,11 @@ async fn decide(state: AppState, caller: Caller, headers: HeaderMap, form: Decis
     let item = form.report.clone();
     let outcome = async {
         let report = crate::error::parse_id("report", &form.report)?;
-        crate::error::parse_id("indicator", &form.indicator)?;
+        let indicator = crate::error::parse_id("indicator", &form.indicator)?;
         let tenant = read::find_tenant(&state.pool, &form.tenant).await?;
         let reason = reject.then(|| form.reason.clone());
-        reports::decide(&state.pool, &tenant, &caller, state.clock.now(), report, form.version, reason).await?;
+        reports::decide(&state.pool, &tenant, &caller, state.clock.now(), (indicator, report), form.version, reason)
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;

@@ -58,8 +58,9 @@ async fn get_dashboard(
     let tenant = read::find_tenant(&state.pool, &slug).await?;
     let visible = read::visible_plan_remembered(&state.pool, &state.memo, tenant, &caller, plan_id).await?;
     let today = state.clock.today_in(&visible.tenant.time_zone);
+    let data_version = visible.tenant.data_version;
     // The same for every reader who may see the plan: approved figures only.
-    let key = format!("pb:dashboard:{plan_id}:{}:{today}", visible.tenant.data_version);
+    let key = format!("pb:dashboard:{plan_id}:{data_version}:{today}");
     let (body, outcome) = state
         .cache
         .get_or_compute(&key, || async {
@@ -69,8 +70,14 @@ async fn get_dashboard(
             Ok::<_, ApiError>(board)
         })
         .await?;
-    Ok(cached_json(body, outcome))
+    let mut response = cached_json(body, outcome);
+    response.headers_mut().insert(DATA_VERSION, data_version.into());
+    Ok(response)
 }
+
+/// On a plan dashboard, the tenant data version its figures are computed at; on a write,
+/// the version the write made. A read whose version is at least a write's includes it.
+pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
 
 /// A JSON body serialised once (into the cache) and sent as it is, with `X-Cache`.
 pub fn cached_json(body: bytes::Bytes, outcome: CacheOutcome) -> Response {

@@ -4,7 +4,7 @@ use super::json::ApiJson;
 use super::routes::ApiRoutes;
 use super::versions;
 use crate::app::AppState;
-use crate::error::{ApiError, Result, parse_id};
+use crate::error::{Result, parse_id};
 use crate::{read, reports};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
@@ -60,13 +60,22 @@ async fn decide(
     let report_id = parse_id("report", &rid)?;
     let version = versions::required(&headers)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
-    let report =
-        reports::decide(&state.pool, &tenant, &caller, state.clock.now(), report_id, version, rejection).await?;
-    if report.indicator_id != indicator_id {
-        return Err(ApiError::NotFound("report"));
+    let decided = reports::decide(
+        &state.pool,
+        &tenant,
+        &caller,
+        state.clock.now(),
+        (indicator_id, report_id),
+        version,
+        rejection,
+    )
+    .await?;
+    let version = decided.report.version;
+    let mut response = versions::with_etag(Json(decided.report).into_response(), version);
+    if let Some(data_version) = decided.data_version {
+        response.headers_mut().insert(super::plans::DATA_VERSION, data_version.into());
     }
-    let version = report.version;
-    Ok(versions::with_etag(Json(report).into_response(), version))
+    Ok(response)
 }
 
 async fn approve_report(

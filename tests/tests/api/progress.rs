@@ -379,3 +379,36 @@ async fn the_dashboard_counts_what_the_lists_show(pool: PgPool) {
         board["areas"].as_array().unwrap().iter().map(|a| a["tasks"]["total"].as_i64().unwrap()).sum();
     assert_eq!(area_total, 30);
 }
+
+/// A decision names the indicator in its path: under another indicator the report is not
+/// found and stays undecided. An approval answers with the data version it made, which the
+/// next dashboard read has reached.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_decision_under_the_wrong_indicator_changes_nothing(pool: PgPool) {
+    let (app, plan) = setup(pool).await;
+    let output = indicator(&app, "规上工业总产值").await;
+    let other = indicator(&app, "万元工业增加值能耗").await;
+    let admin = app.sign_in(ADMIN).await;
+    let base = |id: Uuid| app.url(&format!("/api/v1/tenants/qianjiang/indicators/{id}/reports"));
+    let (status, report) = send(admin.post(base(output)).json(&json!({"period": "2023", "value": 229.715}))).await;
+    assert_eq!(status, 201);
+    let rid = report["id"].as_str().unwrap();
+    let wrong = admin.post(format!("{}/{rid}/approve", base(other))).header("if-match", "\"1\"").send().await.unwrap();
+    assert_eq!(wrong.status(), 404);
+    let state: String = sqlx::query_scalar("select state from indicator_report where report_id = $1::uuid")
+        .bind(rid)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(state, "submitted");
+
+    let approved =
+        admin.post(format!("{}/{rid}/approve", base(output))).header("if-match", "\"1\"").send().await.unwrap();
+    assert_eq!(approved.status(), 200);
+    let written: i64 = approved.headers()["x-data-version"].to_str().unwrap().parse().unwrap();
+    let read = app.get(&format!("/api/v1/tenants/qianjiang/plans/{plan}/dashboard")).await;
+    let seen: i64 = read.headers()["x-data-version"].to_str().unwrap().parse().unwrap();
+    assert!(seen >= written, "the dashboard ({seen}) includes the approval ({written})");
+    let body: Value = read.json().await.unwrap();
+    assert_eq!(body["overall"]["indicators"]["on_track"], 1);
+}
