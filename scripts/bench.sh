@@ -17,8 +17,9 @@ ensure_wasm_toolchain
 command -v wrk >/dev/null || apt_install wrk
 command -v pgbench >/dev/null || apt_install postgresql-contrib
 build_site release
-log "building the server (release)"
+log "building the server and the write load generator (release)"
 cargo build -q --release -p backend
+cargo build -q --release -p tests --example write_load
 
 DB=planboard_bench
 BIN=./target/release/backend
@@ -75,6 +76,13 @@ for N in ${@:-40 2850}; do
   $BIN demo --tenants "$N" >/dev/null
   log "generated $N districts in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
   echo 'benchmark password' | $BIN user add --email bench@planboard.cn --role platform_admin >/dev/null
+  # One admin per district for the write load (one connection each, up to 64).
+  WRITERS=()
+  for i in $(seq 1 $(( N < CONNECTIONS ? N : CONNECTIONS ))); do
+    slug=$(printf 'demo-%03d' "$i")
+    echo 'benchmark password' | $BIN user add --email "bench-admin@$slug.cn" --role tenant_admin --tenant "$slug" >/dev/null
+    WRITERS+=("$slug")
+  done
   redis-cli -n 1 flushdb >/dev/null
 
   start_server 3100 "redis://127.0.0.1:${REDIS_PORT}/1"
@@ -124,6 +132,12 @@ SQL
   read -r a b c < <(wrk_run "http://127.0.0.1:3101$comparison" "$cookie_b")
   row "region comparison, uncached" "$a" "$b" "$c" "-" ""
   ROWS+=("| $N | region comparison uncached p50 ÷ pgbench single-run latency | | $(awk -v a="$b" -v s="$single" 'BEGIN { printf "%.2f×", a / s }') | | |")
+
+  # Writes last: they change the districts the reads above measured.
+  read -r pairs writes w50 w99 stale errors < <(./target/release/examples/write_load "http://127.0.0.1:3100" "$DURATION" \
+    'benchmark password' "${WRITERS[@]}")
+  row "report + approval + dashboard read (${#WRITERS[@]} connections)" "$pairs" "$w50" "$w99" "-" ""
+  ROWS+=("| $N | write requests/s (report and approval); stale next reads; errors | $writes | $stale stale | $errors errors | target ≥ 1000 writes/s, 0 stale |")
 
   tenant_sql="insert into tenant (region_id, slug, name) select region_id, 'import-check', '导入测试' from region where slug = 'demo'"
   psql "$DATABASE_ADMIN_URL" -qc "$tenant_sql" >/dev/null
