@@ -2,10 +2,14 @@
 //! Each hash holds 19 MiB and a few tens of milliseconds of CPU, so hashing runs on the
 //! blocking pool, at most `MAX_CONCURRENT_HASHES` at a time: a burst of sign-ins queues
 //! instead of exhausting memory or stalling the async runtime.
+//!
+//! The 19 MiB working memory is allocated once per concurrent hash and reused: allocated
+//! afresh for every hash, the allocator kept each blocking thread's freed block, and forty
+//! sign-ins left the server holding 600 MB.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::{Arc, LazyLock};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
+use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::Semaphore;
 
 pub const MEMORY_KIB: u32 = 19 * 1024;
@@ -32,9 +36,28 @@ pub enum PasswordError {
     Hashing(String),
 }
 
-fn hasher() -> Result<Argon2<'static>, PasswordError> {
-    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).map_err(|e| PasswordError::Hashing(e.to_string()))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+fn failed(e: impl std::fmt::Display) -> PasswordError {
+    PasswordError::Hashing(e.to_string())
+}
+
+fn standard_params() -> Result<Params, PasswordError> {
+    Params::new(MEMORY_KIB, PASSES, LANES, None).map_err(failed)
+}
+
+/// Working memory of the standard size, kept for the next hash (at most one per permit).
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// argon2id of `password` with `salt` into `out`, in reused memory when `params` are ours.
+fn raw_hash(params: &Params, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), PasswordError> {
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let standard = params.m_cost() == MEMORY_KIB && params.p_cost() == LANES;
+    let reused = if standard { crate::bounded::lock(&MEMORY).pop() } else { None };
+    let mut blocks = reused.unwrap_or_else(|| vec![Block::default(); params.block_count()]);
+    let result = argon2.hash_password_into_with_memory(password, salt, out, &mut blocks).map_err(failed);
+    if standard {
+        crate::bounded::lock(&MEMORY).push(blocks);
+    }
+    result
 }
 
 pub fn check_strength(password: &str) -> Result<(), PasswordError> {
@@ -48,19 +71,40 @@ pub fn check_strength(password: &str) -> Result<(), PasswordError> {
     }
 }
 
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), as argon2's own
+/// `PasswordHasher` writes it.
+fn hash_with_salt(password: &str, salt: &[u8]) -> Result<String, PasswordError> {
+    let params = standard_params()?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    raw_hash(&params, password.as_bytes(), salt, &mut out)?;
+    let salt = SaltString::encode_b64(salt).map_err(failed)?;
+    let phc = PasswordHash {
+        algorithm: ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(failed)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(failed)?),
+    };
+    Ok(phc.to_string())
+}
+
 fn hash_now(password: &str) -> Result<String, PasswordError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| PasswordError::Hashing(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| PasswordError::Hashing(e.to_string()))?;
-    Ok(hasher()?
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| PasswordError::Hashing(e.to_string()))?
-        .to_string())
+    getrandom::fill(&mut salt).map_err(failed)?;
+    hash_with_salt(password, &salt)
 }
 
 fn verify_now(password: &str, hash: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else { return false };
-    hasher().is_ok_and(|h| h.verify_password(password.as_bytes(), &parsed).is_ok())
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let Ok(params) = Params::try_from(&parsed) else { return false };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    parsed.algorithm == ARGON2ID_IDENT
+        && raw_hash(&params, password.as_bytes(), salt, &mut out).is_ok()
+        // Output's equality is constant-time.
+        && Output::new(&out).is_ok_and(|computed| computed == expected)
 }
 
 async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PasswordError> {
@@ -139,5 +183,22 @@ mod tests {
         assert!(check_strength(&a).is_ok());
         assert_ne!(a, b);
         assert!(a.bytes().all(|c| TEMPORARY_ALPHABET.contains(&c)));
+    }
+
+    #[test]
+    fn hashes_are_what_argon2_itself_writes_and_reused_memory_changes_nothing() {
+        use argon2::password_hash::PasswordHasher;
+        let salt = [7u8; 16];
+        let ours = hash_with_salt("correct horse battery", &salt).expect("a hash");
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, standard_params().expect("params"))
+            .hash_password(b"correct horse battery", &SaltString::encode_b64(&salt).expect("salt"))
+            .expect("a hash")
+            .to_string();
+        assert_eq!(ours, theirs);
+        // Computed again in the memory the first one left behind.
+        assert_eq!(hash_with_salt("correct horse battery", &salt).expect("a hash"), theirs);
+        assert!(verify_now("correct horse battery", &theirs));
+        assert!(!verify_now("correct horse battery!", &theirs));
+        assert!(!verify_now("correct horse battery", "$argon2i$v=19$m=19456,t=2,p=1$BwcHBwcHBwcHBwcHBwcHBw$AAAA"));
     }
 }
