@@ -1,7 +1,7 @@
 //! The region comparison (PRODUCT.md §4): one row per district of a region, and for one
 //! catalog key each district's own indicator side by side, ranked by progress.
 
-use crate::dashboard::{INDICATOR_COUNTS, IndicatorCounts};
+use crate::dashboard::IndicatorCounts;
 use crate::error::{ApiError, Result};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -15,19 +15,13 @@ use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
 struct TenantRow {
-    tenant_id: Uuid,
     slug: String,
     name: String,
     name_en: String,
     is_demo: bool,
     #[sqlx(flatten)]
     counts: IndicatorCounts,
-}
-
-#[derive(sqlx::FromRow)]
-struct TaskRow {
-    tenant_id: Uuid,
-    total: i64,
+    tasks_total: i64,
     not_started: i64,
     in_progress: i64,
     completed: i64,
@@ -35,51 +29,39 @@ struct TaskRow {
     overdue: i64,
 }
 
-/// Districts of the region with their published plans' standing, best mean progress first.
-/// `now` decides overdue, as the year in each district's own time zone.
+/// Districts of the region with their published plans' standing, best mean progress first,
+/// from the rollups the write triggers keep (migration `tenant_rollups`). `now` decides
+/// overdue, as the year in each district's own time zone.
 pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc>) -> Result<Vec<TenantComparison>> {
-    let indicator_rows: Vec<TenantRow> = sqlx::query_as(&format!(
-        "select t.tenant_id, t.slug, t.name, t.name_en, t.is_demo, {INDICATOR_COUNTS}
-         from tenant t
-         left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
-         left join indicator i on i.plan_id = p.plan_id
-         where t.region_id = $1
-         group by t.tenant_id"
-    ))
-    .bind(region_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let task_rows: Vec<TaskRow> = sqlx::query_as(
-        "select t.tenant_id, count(k.task_id) as total,
-                count(*) filter (where k.status = 'not_started') as not_started,
-                count(*) filter (where k.status = 'in_progress') as in_progress,
-                count(*) filter (where k.status = 'completed') as completed,
-                count(*) filter (where k.status = 'blocked') as blocked,
-                count(*) filter (where not k.ongoing and k.due_year is not null and k.status <> 'completed'
-                                   and k.due_year < extract(year from $2::timestamptz at time zone t.time_zone)) as overdue
-         from tenant t
-         left join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
-         left join task k on k.plan_id = p.plan_id
-         where t.region_id = $1
-         group by t.tenant_id",
+    let found: Vec<TenantRow> = sqlx::query_as(
+        "select t.slug, t.name, t.name_en, t.is_demo,
+                coalesce(r.indicators_total, 0)::bigint as total, coalesce(r.achieved, 0)::bigint as achieved,
+                coalesce(r.on_track, 0)::bigint as on_track, coalesce(r.at_risk, 0)::bigint as at_risk,
+                coalesce(r.behind, 0)::bigint as behind, coalesce(r.no_data, 0)::bigint as no_data,
+                r.progress_sum / nullif(r.progress_count, 0) as mean_progress,
+                coalesce(r.tasks_total, 0)::bigint as tasks_total, coalesce(r.not_started, 0)::bigint as not_started,
+                coalesce(r.in_progress, 0)::bigint as in_progress, coalesce(r.completed, 0)::bigint as completed,
+                coalesce(r.blocked, 0)::bigint as blocked,
+                (select count(*) from unnest(r.open_due_years) y
+                 where y < extract(year from $2::timestamptz at time zone t.time_zone)) as overdue
+         from tenant t left join tenant_rollup r using (tenant_id)
+         where t.region_id = $1",
     )
     .bind(region_id)
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
-    let tasks: std::collections::HashMap<Uuid, TaskRow> = task_rows.into_iter().map(|t| (t.tenant_id, t)).collect();
-    let mut rows: Vec<TenantComparison> = indicator_rows
+    let mut rows: Vec<TenantComparison> = found
         .into_iter()
         .map(|r| {
-            let t = tasks.get(&r.tenant_id);
-            let task_counts = t.map_or_else(TaskCounts::default, |t| TaskCounts {
-                total: t.total,
-                not_started: t.not_started,
-                in_progress: t.in_progress,
-                completed: t.completed,
-                blocked: t.blocked,
-                overdue: t.overdue,
-            });
+            let tasks = TaskCounts {
+                total: r.tasks_total,
+                not_started: r.not_started,
+                in_progress: r.in_progress,
+                completed: r.completed,
+                blocked: r.blocked,
+                overdue: r.overdue,
+            };
             TenantComparison {
                 slug: r.slug,
                 name: r.name,
@@ -87,9 +69,8 @@ pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc
                 is_demo: r.is_demo,
                 indicators: r.counts.by_status(),
                 mean_progress: r.counts.mean_progress(),
-                task_completion: (task_counts.total > 0)
-                    .then(|| task_counts.completed as f64 / task_counts.total as f64),
-                tasks: task_counts,
+                task_completion: (tasks.total > 0).then(|| tasks.completed as f64 / tasks.total as f64),
+                tasks,
             }
         })
         .collect();

@@ -176,3 +176,111 @@ async fn demo_districts_are_labelled_separate_and_removable(pool: PgPool) {
         qianjiang_before
     );
 }
+
+/// The comparison reads the rollups the write triggers keep; after approvals, a task
+/// update, a plan withdrawn to draft and a district removed, they still say what
+/// aggregating every indicator and task from scratch says.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_write(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    two_districts(&app).await;
+    let admin = app.sign_in("admin@xiushan.gov.cn").await;
+    let energy: Uuid = sqlx::query_scalar(
+        "select indicator_id from indicator i join tenant t using (tenant_id) where t.slug = 'xiushan' and i.name = '万元工业增加值能耗'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    tests::report_and_approve(&app, &admin, "xiushan", energy, "2023", 0.8).await;
+    let task: Uuid = sqlx::query_scalar(
+        "select task_id from task k join tenant t using (tenant_id) where t.slug = 'xiushan' and k.due_year = 2022 limit 1",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    let r = admin
+        .post(app.url(&format!("/api/v1/tenants/xiushan/tasks/{task}/updates")))
+        .json(&json!({"status": "completed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let supervisor = app.sign_in(SUPERVISOR).await;
+    let compare = || async {
+        let body: Value =
+            supervisor.get(app.url("/api/v1/regions/chongqing/comparison")).send().await.unwrap().json().await.unwrap();
+        body["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let i = &t["indicators"];
+                let k = &t["tasks"];
+                let n = |v: &Value| v.as_i64().unwrap();
+                (
+                    t["slug"].as_str().unwrap().to_owned(),
+                    [
+                        n(&i["total"]),
+                        n(&i["achieved"]),
+                        n(&i["on_track"]),
+                        n(&i["at_risk"]),
+                        n(&i["behind"]),
+                        n(&i["no_data"]),
+                    ],
+                    [n(&k["total"]), n(&k["completed"]), n(&k["overdue"])],
+                    t["mean_progress"].as_f64().map(|p| (p * 1e9).round() as i64),
+                )
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let from_scratch = || async {
+        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64, i64, Option<f64>)> = sqlx::query_as(
+            "select t.slug,
+                    (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published'),
+                    (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and i.status = 'achieved'),
+                    (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and i.status = 'on_track'),
+                    (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and i.status = 'at_risk'),
+                    (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and i.status = 'behind'),
+                    (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and i.status = 'no_data'),
+                    (select count(*) from task k join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published'),
+                    (select count(*) from task k join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and k.status = 'completed'),
+                    (select count(*) from task k join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published'
+                       and not k.ongoing and k.due_year < 2024 and k.status <> 'completed'),
+                    (select avg(i.progress)::float8 from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published')
+             from tenant t join region r using (region_id) where r.slug = 'chongqing'",
+        )
+        .fetch_all(&app.admin)
+        .await
+        .unwrap();
+        rows.into_iter()
+            .map(|(slug, total, a, o, r, b, n, tasks, done, overdue, mean)| {
+                (slug, [total, a, o, r, b, n], [tasks, done, overdue], mean.map(|p| (p * 1e9).round() as i64))
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(compare().await, from_scratch().await);
+
+    // Withdrawn to draft: its plan no longer counts. Removed: the district is gone.
+    sqlx::query(
+        "update plan set status = 'draft' from tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan'",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    sqlx::query("update tenant set data_version = nextval('data_version_seq') where slug = 'xiushan'")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(compare().await, from_scratch().await);
+    assert!(compare().await.iter().any(|(slug, counts, _, _)| slug == "xiushan" && counts[0] == 0));
+    sqlx::raw_sql(
+        "delete from plan using tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan';
+         delete from role_grant using tenant t where role_grant.tenant_id = t.tenant_id and t.slug = 'xiushan';
+         delete from tenant where slug = 'xiushan';",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(compare().await, from_scratch().await);
+    assert_eq!(compare().await.len(), 1);
+}
