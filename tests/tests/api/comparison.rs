@@ -177,6 +177,10 @@ async fn demo_districts_are_labelled_separate_and_removable(pool: PgPool) {
     );
 }
 
+/// A district's counts aggregated from scratch: slug, indicators by status (total, achieved,
+/// on track, at risk, behind, no data), tasks (total, completed, overdue), mean progress.
+type ScratchRow = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64, Option<f64>);
+
 /// The comparison reads the rollups the write triggers keep; after approvals, a task
 /// update, a plan withdrawn to draft and a district removed, they still say what
 /// aggregating every indicator and task from scratch says.
@@ -234,7 +238,7 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
             .collect::<std::collections::BTreeSet<_>>()
     };
     let from_scratch = || async {
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64, i64, Option<f64>)> = sqlx::query_as(
+        let rows: Vec<ScratchRow> = sqlx::query_as(
             "select t.slug,
                     (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published'),
                     (select count(*) from indicator i join plan p using (plan_id) where p.tenant_id = t.tenant_id and p.status = 'published' and i.status = 'achieved'),
