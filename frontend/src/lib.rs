@@ -7,6 +7,7 @@ pub mod data;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod server_messages;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

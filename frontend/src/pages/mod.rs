@@ -18,7 +18,8 @@ pub mod widgets;
 pub mod work;
 
 use crate::data::LoadError;
-use crate::i18n::t;
+use crate::i18n::{t, use_locale};
+use crate::server_messages::localised;
 use leptos::prelude::*;
 
 /// Sets the HTTP status of the server-rendered response (pages render before headers are sent:
@@ -83,7 +84,9 @@ pub fn field_error(field: &'static str, item: String) -> impl IntoView {
     let failed_item = query_param("item");
     move || {
         (failed_field().as_deref() == Some(field) && failed_item().unwrap_or_default() == item)
-            .then(|| error().map(|e| view! { <span class="field-error" role="alert">{e}</span> }))
+            .then(|| {
+                error().map(|e| view! { <span class="field-error" role="alert">{localised(&e, use_locale())}</span> })
+            })
             .flatten()
     }
 }
@@ -95,6 +98,6 @@ pub fn FormOutcome() -> impl IntoView {
     let error = query_param("error");
     view! {
         {move || ok().map(|_| view! { <p class="notice ok" role="status" data-testid="form-ok">{t().saved}</p> })}
-        {move || error().map(|e| view! { <p class="notice error" role="alert" data-testid="form-error">{e}</p> })}
+        {move || error().map(|e| view! { <p class="notice error" role="alert" data-testid="form-error">{localised(&e, use_locale())}</p> })}
     }
 }

@@ -100,12 +100,12 @@ async fn a_reporter_reports_an_admin_approves_and_the_dashboard_changes(pool: Pg
             c.goto(&format!("{base}/work")).await.unwrap();
             let row = format!("[data-testid=work-indicators] tr[data-indicator='{indicator}']");
             wait_for(&c, &row).await;
-            // A value that is not a number: the message stands next to the field.
+            // A value that is not a number: the message stands next to the field, in Chinese.
             c.find(Locator::Css(&format!("#period-{indicator}"))).await.unwrap().send_keys("2023").await.unwrap();
             c.find(Locator::Css(&format!("#value-{indicator}"))).await.unwrap().send_keys("abc").await.unwrap();
             c.find(Locator::Css(&format!("{row} button"))).await.unwrap().click().await.unwrap();
             let error = wait_for(&c, &format!("{row} .field-error")).await;
-            assert!(error.text().await.unwrap().contains("not a number"));
+            assert_eq!(error.text().await.unwrap(), "不是有效的数字");
             screenshot(&c, "work-error").await;
             c.find(Locator::Css(&format!("#period-{indicator}"))).await.unwrap().send_keys("2023").await.unwrap();
             c.find(Locator::Css(&format!("#value-{indicator}"))).await.unwrap().send_keys("229.715").await.unwrap();
