@@ -5,8 +5,9 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::{access, catalog, comparison, dashboard, db, read, users};
 use shared::api::{
-    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport, PlanDetail,
-    PlatformAdmin, RegionComparison, RegionView, ReportState, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, OrganisationSummary, PendingReport,
+    PlanDetail, PlatformAdmin, PlatformUser, RegionComparison, RegionView, ReportState, TenantAdmin, TenantPlans,
+    TenantSummary, TenantWork,
 };
 use shared::model::Role;
 use shared::page_data::{Caller, PageData, PageError};
@@ -91,12 +92,26 @@ impl PageData for BackendPageData {
         let plans = read::tenant_plans(&self.pool, caller, tenant).await?;
         let mut tx = db::tenant_tx(&self.pool, &[record.tenant_id]).await.map_err(ApiError::from)?;
         let users = users::tenant_users(&mut tx, record.tenant_id).await.map_err(ApiError::from)?;
-        let organisations: Vec<String> =
-            sqlx::query_scalar("select name from organisation where tenant_id = $1 order by name")
-                .bind(record.tenant_id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(ApiError::from)?;
+        let organisations: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "select o.name,
+                    (select count(*) from task_assignment ta where ta.organisation_id = o.organisation_id and ta.role = 'lead'),
+                    (select count(*) from task_assignment ta where ta.organisation_id = o.organisation_id and ta.role <> 'lead'),
+                    (select count(*) from grant_organisation go where go.organisation_id = o.organisation_id)
+             from organisation o where o.tenant_id = $1 order by o.name",
+        )
+        .bind(record.tenant_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(ApiError::from)?;
+        let organisations = organisations
+            .into_iter()
+            .map(|(name, tasks_led, tasks_answered, reporters)| OrganisationSummary {
+                name,
+                tasks_led,
+                tasks_answered,
+                reporters,
+            })
+            .collect();
         tx.commit().await.map_err(ApiError::from)?;
         Ok(TenantAdmin { tenant: plans.tenant, plans: plans.plans, users, organisations })
     }
@@ -116,9 +131,29 @@ impl PageData for BackendPageData {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(ApiError::from)?;
+        let users: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
+            "select u.email, u.display_name, u.must_change_password,
+                    coalesce(array_agg(g.role || coalesce('@' || coalesce(t.slug, r.slug), '') order by g.created_at)
+                             filter (where g.grant_id is not null), '{}')
+             from app_user u left join role_grant g using (user_id)
+             left join tenant t on t.tenant_id = g.tenant_id left join region r on r.region_id = g.region_id
+             group by u.user_id order by lower(u.email)",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(ApiError::from)?;
         Ok(PlatformAdmin {
             regions: regions.into_iter().map(|(slug, name, name_en)| RegionView { slug, name, name_en }).collect(),
             tenants: read::tenants(&self.pool).await?,
+            users: users
+                .into_iter()
+                .map(|(email, display_name, must_change_password, grants)| PlatformUser {
+                    email,
+                    display_name,
+                    must_change_password,
+                    grants,
+                })
+                .collect(),
         })
     }
 

@@ -233,6 +233,7 @@ pub struct Texts {
     pub sort_deadline: &'static str,
     pub shown_of: &'static str,
     pub pasted_text: &'static str,
+    pub reporters: &'static str,
 }
 
 impl Texts {
@@ -472,6 +473,7 @@ pub static ZH: Texts = Texts {
     sort_deadline: "按完成时限",
     shown_of: "显示",
     pasted_text: "粘贴的文本",
+    reporters: "填报员",
 };
 
 pub static EN: Texts = Texts {
@@ -641,4 +643,5 @@ pub static EN: Texts = Texts {
     sort_deadline: "By deadline",
     shown_of: "Showing",
     pasted_text: "Pasted text",
+    reporters: "Reporters",
 };

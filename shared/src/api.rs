@@ -487,7 +487,26 @@ pub struct TenantAdmin {
     pub tenant: TenantSummary,
     pub plans: Vec<PlanSummary>,
     pub users: Vec<TenantUser>,
-    pub organisations: Vec<String>,
+    pub organisations: Vec<OrganisationSummary>,
+}
+
+/// An organisation of the tenant, with what it answers for and who reports for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationSummary {
+    pub name: String,
+    pub tasks_led: i64,
+    pub tasks_answered: i64,
+    pub reporters: i64,
+}
+
+/// A user as the platform admin sees them: every grant, by role and scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformUser {
+    pub email: String,
+    pub display_name: String,
+    pub must_change_password: bool,
+    /// `role@scope` (scope: a tenant or region slug, or nothing for platform admins).
+    pub grants: Vec<String>,
 }
 
 /// The platform administration page.
@@ -495,6 +514,7 @@ pub struct TenantAdmin {
 pub struct PlatformAdmin {
     pub regions: Vec<RegionView>,
     pub tenants: Vec<TenantSummary>,
+    pub users: Vec<PlatformUser>,
 }
 
 /// An uploaded document the import wizard holds between its steps.

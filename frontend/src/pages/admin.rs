@@ -79,6 +79,21 @@ fn Platform(admin: PlatformAdmin) -> impl IntoView {
         <ul data-testid="platform-regions">
             {admin.regions.into_iter().map(|r| view! { <li><a href=format!("/regions/{}", r.slug)>{r.name.clone()}</a>" ("{r.slug.clone()}")"</li> }).collect_view()}
         </ul>
+        <h2>{texts.users}</h2>
+        <div class="table-wrap">
+        <table class="grid" data-testid="platform-users">
+            <thead><tr><th>{texts.email}</th><th>{texts.display_name}</th><th>{texts.role}</th></tr></thead>
+            <tbody>
+                {admin.users.into_iter().map(|u| view! {
+                    <tr>
+                        <td>{u.email}{u.must_change_password.then(|| view! { " " <span class="tag">{texts.awaiting_password_change}</span> })}</td>
+                        <td>{u.display_name}</td>
+                        <td>{u.grants.iter().map(|g| grant_label(g, texts)).collect::<Vec<_>>().join("，")}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
         <h3>{texts.new_region}</h3>
         <form method="post" action="/forms/regions" class="form" data-testid="new-region">
             <label for="region-slug">{texts.slug}</label>
@@ -90,4 +105,11 @@ fn Platform(admin: PlatformAdmin) -> impl IntoView {
             <button type="submit">{texts.create}</button>
         </form>
     }
+}
+
+/// `tenant_admin@xiushan` as 区县管理员（xiushan）.
+fn grant_label(grant: &str, texts: &crate::i18n::Texts) -> String {
+    let (role, scope) = grant.split_once('@').unwrap_or((grant, ""));
+    let role = role.parse::<shared::model::Role>().map_or(role, |r| texts.role(r));
+    if scope.is_empty() { role.to_owned() } else { format!("{role}（{scope}）") }
 }

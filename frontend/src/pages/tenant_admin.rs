@@ -7,7 +7,7 @@ use crate::data::{LoadError, fetch_tenant_admin};
 use crate::i18n::{t, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::api::{PlanSummary, TenantAdmin, TenantUser};
+use shared::api::{OrganisationSummary, PlanSummary, TenantAdmin, TenantUser};
 use shared::model::{PlanStatus, Role, Visibility};
 
 #[component]
@@ -52,7 +52,9 @@ fn Administration(admin: TenantAdmin) -> impl IntoView {
         <h2>{texts.users}</h2>
         <Users slug=slug.clone() users=admin.users/>
         <h2>{texts.invite_user}</h2>
-        <Invite slug organisations=admin.organisations/>
+        <Invite slug organisations=admin.organisations.iter().map(|o| o.name.clone()).collect()/>
+        <h2>{texts.organisations}</h2>
+        <Organisations list=admin.organisations/>
     }
 }
 
@@ -161,5 +163,23 @@ fn Invite(slug: String, organisations: Vec<String>) -> impl IntoView {
             {field_error("organisations", String::new())}
             <button type="submit">{texts.invite}</button>
         </form>
+    }
+}
+
+#[component]
+fn Organisations(list: Vec<OrganisationSummary>) -> impl IntoView {
+    let texts = t();
+    view! {
+        <div class="table-wrap">
+        <table class="grid" data-testid="admin-organisations">
+            <thead><tr><th>{texts.organisations}</th><th class="num">{texts.lead_count}</th>
+                <th class="num">{texts.responsible_count}</th><th class="num">{texts.reporters}</th></tr></thead>
+            <tbody>
+                {list.into_iter().map(|o| view! {
+                    <tr><td>{o.name}</td><td class="num">{o.tasks_led}</td><td class="num">{o.tasks_answered}</td><td class="num">{o.reporters}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
     }
 }

@@ -96,6 +96,9 @@ async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
     let start = html.find("data-testid=\"temporary-password\">").unwrap() + "data-testid=\"temporary-password\">".len();
     let temporary = html[start..start + 16].to_owned();
 
+    let platform_page = page(&platform, &app, "/admin").await;
+    assert!(platform_page.contains("admin@xiushan.gov.cn") && platform_page.contains("区县管理员（xiushan）"));
+
     // First sign-in: the account page asks for a new password; nothing else is allowed yet.
     let admin = browser(&app, "admin@xiushan.gov.cn", &temporary).await;
     assert!(page(&admin, &app, "/me").await.contains("data-testid=\"must-change-password\""));
@@ -112,6 +115,7 @@ async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
     // Publishing from the administration page; the audit log page shows what happened.
     let html = page(&admin, &app, "/t/xiushan/admin").await;
     assert!(html.contains("admin@xiushan.gov.cn"));
+    assert!(html.contains("data-testid=\"admin-organisations\"") && html.contains("区经济信息委"));
     let plan_id = plan_page.trim_start_matches("/t/xiushan/plans/").trim_end_matches("?ok=1").to_owned();
     let version: i32 = sqlx::query_scalar("select version from plan where plan_id = $1::uuid")
         .bind(&plan_id)
