@@ -36,8 +36,9 @@ APP_URL=postgres://planboard_app:${APP_ROLE_PASSWORD}@127.0.0.1:${PG_PORT}/$DB
 export DATABASE_URL=$APP_URL
 
 # wrk's summary as "requests/s p50_ms p99_ms".
-wrk_run() { # url cookie
-  wrk -t2 -c$CONNECTIONS -d${DURATION}s --latency -H "Cookie: $2" -H "Origin: http://127.0.0.1" "$1" | awk '
+wrk_run() { # url cookie [accept-encoding]
+  wrk -t2 -c$CONNECTIONS -d${DURATION}s --latency -H "Cookie: $2" -H "Origin: http://127.0.0.1" \
+    -H "Accept-Encoding: ${3:-identity}" "$1" | awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec/ { rps = $2 } / 50%/ { p50 = ms($2) } / 99%/ { p99 = ms($2) }
     END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
@@ -126,6 +127,8 @@ SQL
   curl -s -o /dev/null -H "Cookie: $cookie_a" "http://127.0.0.1:3100$comparison"
   read -r a b c < <(wrk_run "http://127.0.0.1:3100$dashboard" "$cookie_a"); row "plan dashboard, cached" "$a" "$b" "$c" "$h_rps" "/healthz"
   read -r a b c < <(wrk_run "http://127.0.0.1:3100$comparison" "$cookie_a"); row "region comparison, cached" "$a" "$b" "$c" "$h_rps" "/healthz"
+  read -r a b c < <(wrk_run "http://127.0.0.1:3100$comparison" "$cookie_a" gzip)
+  row "region comparison, cached, gzip (as browsers ask)" "$a" "$b" "$c" "$h_rps" "/healthz"
   read -r a b c < <(wrk_run "http://127.0.0.1:3101$dashboard" "$cookie_b"); row "plan dashboard, uncached" "$a" "$b" "$c"
   read -r a b c < <(wrk_run "http://127.0.0.1:3101$comparison" "$cookie_b")
   row "region comparison, uncached" "$a" "$b" "$c" "-" ""

@@ -17,7 +17,9 @@
 //!
 //! In front of Redis each instance keeps the bodies it has served, under the same keys
 //! (bounded, oldest out first): a key names its data versions, so a body under it never
-//! goes stale, and a hot view costs no network round trip at all.
+//! goes stale, and a hot view costs no network round trip at all. Kept bodies are also
+//! gzipped once, for the clients that accept it (a country-wide comparison is 1.8 MB of
+//! JSON and 10 times less compressed).
 
 use crate::bounded::{Bounded, lock};
 use bytes::Bytes;
@@ -36,6 +38,30 @@ pub const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 pub const TTL_SECONDS: u64 = 3600;
 /// View bodies each instance keeps in memory, in bytes (a country-wide comparison is ~2 MB).
 const LOCAL_BYTES: usize = 64 * 1024 * 1024;
+
+/// A view's JSON, and when this instance keeps it, the same gzipped.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub json: Bytes,
+    pub gzip: Option<Bytes>,
+}
+
+impl View {
+    fn plain(json: Bytes) -> Self {
+        View { json, gzip: None }
+    }
+
+    fn kept(json: Bytes) -> Self {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let gzip = encoder.write_all(&json).and_then(|()| encoder.finish()).ok().map(Bytes::from);
+        View { json, gzip }
+    }
+
+    fn weight(&self) -> usize {
+        self.json.len() + self.gzip.as_ref().map_or(0, Bytes::len)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheOutcome {
@@ -66,12 +92,12 @@ pub struct CacheStats {
 #[derive(Clone)]
 pub struct ViewCache {
     redis: Option<ConnectionManager>,
-    local: Arc<Mutex<Bounded<String, Bytes>>>,
+    local: Arc<Mutex<Bounded<String, View>>>,
     flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     pub stats: Arc<CacheStats>,
 }
 
-fn local_store() -> Arc<Mutex<Bounded<String, Bytes>>> {
+fn local_store() -> Arc<Mutex<Bounded<String, View>>> {
     Arc::new(Mutex::new(Bounded::new(usize::MAX, LOCAL_BYTES)))
 }
 
@@ -152,18 +178,20 @@ impl ViewCache {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn remember(&self, key: &str, body: &Bytes) {
-        lock(&self.local).insert(key.to_owned(), body.clone(), key.len() + body.len());
+    fn remember(&self, key: &str, json: Bytes) -> View {
+        let view = View::kept(json);
+        lock(&self.local).insert(key.to_owned(), view.clone(), key.len() + view.weight());
+        view
     }
 
-    fn held(&self, key: &str) -> Option<Bytes> {
+    fn held(&self, key: &str) -> Option<View> {
         lock(&self.local).get(&key.to_owned())
     }
 
     /// The view stored under `key` (in this instance's memory, else in Redis), or `compute`d
     /// (once per process per key) and stored. Returns the view's JSON bytes (serialised once,
     /// served as they are) and the outcome. With no Redis configured nothing is kept.
-    pub async fn get_or_compute<T, E, F, Fut>(&self, key: &str, compute: F) -> Result<(Bytes, CacheOutcome), E>
+    pub async fn get_or_compute<T, E, F, Fut>(&self, key: &str, compute: F) -> Result<(View, CacheOutcome), E>
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> Fut,
@@ -179,9 +207,7 @@ impl ViewCache {
         let outcome = match self.get(key).await {
             Ok(Some(bytes)) => {
                 self.count(CacheOutcome::Hit);
-                let body = Bytes::from(bytes);
-                self.remember(key, &body);
-                return Ok((body, CacheOutcome::Hit));
+                return Ok((self.remember(key, Bytes::from(bytes)), CacheOutcome::Hit));
             }
             Ok(None) => CacheOutcome::Miss,
             Err(()) => CacheOutcome::Bypass,
@@ -189,7 +215,7 @@ impl ViewCache {
         if outcome == CacheOutcome::Bypass {
             self.count(outcome);
             self.stats.computations.fetch_add(1, Ordering::Relaxed);
-            return Ok((Bytes::from(serde_json::to_vec(&compute().await?)?), outcome));
+            return Ok((View::plain(Bytes::from(serde_json::to_vec(&compute().await?)?)), outcome));
         }
         let flight = self.flight(key);
         let result = async {
@@ -203,8 +229,7 @@ impl ViewCache {
             self.stats.computations.fetch_add(1, Ordering::Relaxed);
             let body = Bytes::from(serde_json::to_vec(&compute().await?)?);
             self.set(key, &body).await;
-            self.remember(key, &body);
-            Ok((body, CacheOutcome::Miss))
+            Ok((self.remember(key, body), CacheOutcome::Miss))
         }
         .await;
         drop(flight);

@@ -2,13 +2,13 @@
 
 use super::routes::ApiRoutes;
 use crate::app::AppState;
-use crate::cache::CacheOutcome;
+use crate::cache::{CacheOutcome, View};
 use crate::error::{ApiError, Result, parse_id};
 use crate::read;
 use crate::{dashboard, db};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderName, header};
+use axum::http::{HeaderMap, HeaderName, header};
 use axum::response::{IntoResponse, Response};
 use shared::api::{IndicatorRow, TaskRow};
 use shared::page_data::Caller;
@@ -53,6 +53,7 @@ async fn get_dashboard(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response> {
     let plan_id = parse_id("plan", &id)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
@@ -70,7 +71,7 @@ async fn get_dashboard(
             Ok::<_, ApiError>(board)
         })
         .await?;
-    let mut response = cached_json(body, outcome);
+    let mut response = cached_json(body, outcome, &headers);
     response.headers_mut().insert(DATA_VERSION, data_version.into());
     Ok(response)
 }
@@ -79,8 +80,18 @@ async fn get_dashboard(
 /// the version the write made. A read whose version is at least a write's includes it.
 pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
 
-/// A JSON body serialised once (into the cache) and sent as it is, with `X-Cache`.
-pub fn cached_json(body: bytes::Bytes, outcome: CacheOutcome) -> Response {
-    ([(header::CONTENT_TYPE, "application/json"), (HeaderName::from_static("x-cache"), outcome.header_value())], body)
-        .into_response()
+/// A JSON body serialised once (into the cache) and sent as it is, with `X-Cache`; gzipped
+/// when the client accepts it and this instance holds the view compressed.
+pub fn cached_json(view: View, outcome: CacheOutcome, request: &HeaderMap) -> Response {
+    let accepts_gzip = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("gzip")));
+    let cache = (HeaderName::from_static("x-cache"), outcome.header_value());
+    let json = (header::CONTENT_TYPE, "application/json");
+    let vary = (header::VARY, "accept-encoding");
+    match view.gzip {
+        Some(gzip) if accepts_gzip => ([json, cache, vary, (header::CONTENT_ENCODING, "gzip")], gzip).into_response(),
+        _ => ([json, cache, vary], view.json).into_response(),
+    }
 }

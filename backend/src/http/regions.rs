@@ -26,6 +26,7 @@ async fn get_comparison(
     Extension(caller): Extension<Caller>,
     Path(slug): Path<String>,
     query: std::result::Result<Query<ComparisonQuery>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let region = comparison::comparable_region(&state.pool, &caller, &slug, query.indicator.as_deref()).await?;
@@ -43,5 +44,5 @@ async fn get_comparison(
         .cache
         .get_or_compute(&key, || comparison::build(&state.pool, &region, now, query.indicator.as_deref()))
         .await?;
-    Ok(cached_json(body, outcome))
+    Ok(cached_json(body, outcome, &headers))
 }

@@ -205,3 +205,24 @@ async fn a_district_joining_the_region_appears_in_the_next_comparison(pool: PgPo
     assert_eq!(r.status(), 201);
     assert_eq!(districts().await, ("miss".to_owned(), 2));
 }
+
+/// A kept view goes gzipped to clients that accept it, and unzips to the same JSON.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn kept_views_go_gzipped_to_clients_that_accept_it(pool: PgPool) {
+    use std::io::Read;
+    let app = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
+    let plan = app.seed_plan_id().await;
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/plans/{plan}/dashboard"));
+    let client = reqwest::Client::new();
+    let plain = client.get(&url).send().await.unwrap();
+    assert_eq!(plain.headers()["x-cache"], "miss");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: Value = plain.json().await.unwrap();
+    let zipped = client.get(&url).header("accept-encoding", "br, gzip;q=0.9").send().await.unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "accept-encoding");
+    let bytes = zipped.bytes().await.unwrap();
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut json).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), plain);
+}
