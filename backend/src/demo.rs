@@ -263,6 +263,11 @@ pub async fn add(pool: &PgPool, count: usize, now: DateTime<Utc>) -> anyhow::Res
             eprintln!("demo: {} of {count} districts", i + 1);
         }
     }
+    // Fresh statistics for the tables just filled: with the counts of an empty database the
+    // planner chose sequential scans, and the first minutes after a large demo crawled.
+    sqlx::raw_sql("analyze tenant, plan, area, indicator, task, task_assignment, indicator_report, tenant_rollup")
+        .execute(pool)
+        .await?;
     Ok(count)
 }
 
