@@ -111,9 +111,10 @@ ensure_browser() {
 # Builds the browser bundle into target/site/pkg. $1: dev or release.
 build_site() {
   local profile_flag=() dir=debug strip=()
-  # Release: size-optimised with LTO, names stripped. binaryen's wasm-opt -Oz was measured
-  # too: smaller raw (1.41 MB vs 1.60 MB) but larger gzipped (531 KB vs 480 KB), and gzip is
-  # what travels, so it is not used.
+  # Release: size-optimised with LTO, names stripped, component types erased (the
+  # `erase_components` flag in .cargo/config.toml, for the server build too). binaryen's
+  # wasm-opt -Oz was measured too: smaller raw (1.41 MB vs 1.60 MB) but larger gzipped
+  # (531 KB vs 480 KB), and gzip is what travels, so it is not used.
   if [ "$1" = release ]; then profile_flag=(--profile wasm-release); dir=wasm-release; strip=(--remove-name-section --remove-producers-section); fi
   log "building the browser bundle ($1)"
   cargo build -q -p frontend --lib --target wasm32-unknown-unknown --no-default-features --features hydrate "${profile_flag[@]}"
