@@ -36,8 +36,9 @@ use std::time::Duration;
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 /// How long a cached view lives (stale versions are never read; this only frees memory).
 pub const TTL_SECONDS: u64 = 3600;
-/// View bodies each instance keeps in memory, in bytes (a country-wide comparison is ~2 MB).
-const LOCAL_BYTES: usize = 64 * 1024 * 1024;
+/// View bodies each instance keeps in memory, in bytes: a country-wide comparison is 2 MB
+/// with its gzip, a dashboard 5 KB; more would push the server past its 150 MB budget.
+const LOCAL_BYTES: usize = 16 * 1024 * 1024;
 
 /// A view's JSON, and when this instance keeps it, the same gzipped.
 #[derive(Debug, Clone)]
