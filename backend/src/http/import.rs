@@ -66,17 +66,31 @@ async fn import_plan(
     Ok((status, Json(report)).into_response())
 }
 
-async fn export_plan(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path((slug, id)): Path<(String, String)>,
-) -> Result<Response> {
+/// The plan `id` of tenant `slug` as a document, if the caller may see it, with the history
+/// the caller may read when `with_history`.
+async fn exported(
+    state: &AppState,
+    caller: &Caller,
+    (slug, id): (String, String),
+    with_history: bool,
+) -> Result<(uuid::Uuid, shared::plan_document::PlanDocument, Option<import::xlsx::History>)> {
     let plan_id = parse_id("plan", &id)?;
     let tenant = read::find_tenant(&state.pool, &slug).await?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
-    read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
+    let visible = read::visible_plan(&mut tx, tenant, caller, plan_id).await?;
     let document = import::export::document(&mut tx, plan_id).await?;
+    let internal = visible.scope == crate::access::TenantScope::Internal;
+    let history = if with_history { Some(import::export::history(&mut tx, plan_id, internal).await?) } else { None };
     tx.commit().await?;
+    Ok((plan_id, document, history))
+}
+
+async fn export_plan(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(path): Path<(String, String)>,
+) -> Result<Response> {
+    let (plan_id, document, _) = exported(&state, &caller, path, false).await?;
     let disposition = format!("attachment; filename=\"plan-{plan_id}.json\"");
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
 }
@@ -86,16 +100,10 @@ async fn export_plan(
 async fn export_workbook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path((slug, id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response> {
-    let plan_id = parse_id("plan", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
-    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
-    let visible = read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
-    let document = import::export::document(&mut tx, plan_id).await?;
-    let internal = visible.scope == crate::access::TenantScope::Internal;
-    let history = import::export::history(&mut tx, plan_id, internal).await?;
-    tx.commit().await?;
+    let (plan_id, document, history) = exported(&state, &caller, path, true).await?;
+    let history = history.unwrap_or(import::xlsx::History { reports: vec![], updates: vec![] });
     let bytes = import::xlsx::export(&document, &history).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))
 }
