@@ -19,7 +19,10 @@ impl<K: Hash + Eq + Clone, V: Clone> Bounded<K, V> {
         Bounded { entries: HashMap::new(), order: VecDeque::new(), weight: 0, max_entries, max_weight }
     }
 
-    pub fn get(&self, key: &K) -> Option<V> {
+    pub fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         self.entries.get(key).map(|(v, _)| v.clone())
     }
 

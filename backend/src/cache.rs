@@ -186,7 +186,7 @@ impl ViewCache {
     }
 
     fn held(&self, key: &str) -> Option<View> {
-        lock(&self.local).get(&key.to_owned())
+        lock(&self.local).get(key)
     }
 
     /// The view stored under `key` (in this instance's memory, else in Redis), or `compute`d

@@ -165,7 +165,7 @@ impl PageData for BackendPageData {
     ) -> Result<ImportPreview, PageError> {
         let record = read::find_tenant(&self.pool, tenant).await?;
         access::manage_plans(caller, record.reference())?;
-        let summary = read::tenant_plans(&self.pool, caller, tenant).await?.tenant;
+        let summary = record.summary();
         let (draft, report) = match draft {
             Some(id) => {
                 let (draft, report) = crate::import::drafts::preview(&self.pool, &record, caller, id).await?;
