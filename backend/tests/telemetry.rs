@@ -10,8 +10,9 @@ use axum::extract::State;
 use axum::routing::post;
 use serde_json::Value;
 use sqlx::PgPool;
+use std::io::{BufRead, BufReader};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Clone, Default)]
 struct Received(Arc<Mutex<Vec<(String, Value)>>>);
@@ -47,7 +48,7 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     let options = pool.connect_options();
     let database = options.get_database().unwrap().to_owned();
     let port = free_port();
-    let server = std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
         .arg("serve")
         .env("DATABASE_URL", format!("postgres://planboard_app:planboard_app@127.0.0.1:5432/{database}"))
         .env("PLANBOARD_ADDR", format!("127.0.0.1:{port}"))
@@ -61,13 +62,30 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // The server says where it listens once it does; its other lines are the logs, kept for
+    // the checks below.
+    let stdout = server.stdout.take().unwrap();
+    let (listening, ready) = tokio::sync::oneshot::channel();
+    let reader = std::thread::spawn(move || {
+        let mut listening = Some(listening);
+        let mut all = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("Planboard is running at")
+                && let Some(signal) = listening.take()
+            {
+                let _ = signal.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    tokio::time::timeout(Duration::from_secs(20), ready)
+        .await
+        .expect("the server did not start within 20 s")
+        .expect("the server exited before it listened");
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     // The caller's trace goes on in the server.
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let caller_span = "00f067aa0ba902b7";
@@ -82,10 +100,10 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     let stopped = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(stopped.success());
     // Waited for off this (single-threaded) runtime, which also runs the receiver.
-    let output = tokio::task::spawn_blocking(move || server.wait_with_output()).await.unwrap().unwrap();
-    assert!(output.status.success(), "the server exits cleanly on SIGTERM: {:?}", output.status);
+    let status = tokio::task::spawn_blocking(move || server.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "the server exits cleanly on SIGTERM: {status:?}");
     // Structured logs carry the trace id of the request they belong to.
-    let logs = String::from_utf8_lossy(&output.stdout);
+    let logs = reader.join().unwrap();
     let line = logs
         .lines()
         .find(|l| l.contains("/dashboard"))
