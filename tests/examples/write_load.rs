@@ -23,6 +23,10 @@ fn version(response: &reqwest::Response) -> Option<i64> {
     response.headers().get("x-data-version")?.to_str().ok()?.parse().ok()
 }
 
+async fn get_json(client: &reqwest::Client, url: String) -> Result<serde_json::Value, String> {
+    client.get(url).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
+}
+
 async fn worker(base: String, slug: String, password: String, until: Instant) -> Result<Tally, String> {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::ORIGIN, base.parse().map_err(|e| format!("{e}"))?);
@@ -33,23 +37,9 @@ async fn worker(base: String, slug: String, password: String, until: Instant) ->
     if !r.status().is_success() {
         return Err(format!("{slug}: sign-in answered {}", r.status()));
     }
-    let plans: serde_json::Value = client
-        .get(format!("{base}/api/v1/tenants/{slug}/plans"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let plans = get_json(&client, format!("{base}/api/v1/tenants/{slug}/plans")).await?;
     let plan = plans[0]["id"].as_str().ok_or(format!("{slug} has no plan"))?.to_owned();
-    let indicators: serde_json::Value = client
-        .get(format!("{base}/api/v1/tenants/{slug}/plans/{plan}/indicators"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let indicators = get_json(&client, format!("{base}/api/v1/tenants/{slug}/plans/{plan}/indicators")).await?;
     let ids: Vec<String> =
         indicators.as_array().into_iter().flatten().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect();
     let periods: Vec<String> = (2021..=2025).flat_map(|y| (1..=4).map(move |q| format!("{y}Q{q}"))).collect();

@@ -134,16 +134,23 @@ async fn the_published_text_imports_as_the_seeded_plan(pool: PgPool) {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
-async fn the_workbook_export_carries_the_history_and_imports_back_as_the_same_plan(pool: PgPool) {
-    let app = setup(pool).await;
+/// Qianjiang's admin, signed in, after reporting and approving 229.715 for 2023 on
+/// 规上工业总产值 (returned with the indicator's id).
+async fn approved_output(app: &TestApp) -> (reqwest::Client, uuid::Uuid) {
     app.add_user("admin@qianjiang.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
     let admin = app.sign_in("admin@qianjiang.cn").await;
     let output: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator where name = '规上工业总产值'")
         .fetch_one(&app.admin)
         .await
         .unwrap();
-    tests::report_and_approve(&app, &admin, "qianjiang", output, "2023", 229.715).await;
+    tests::report_and_approve(app, &admin, "qianjiang", output, "2023", 229.715).await;
+    (admin, output)
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_workbook_export_carries_the_history_and_imports_back_as_the_same_plan(pool: PgPool) {
+    let app = setup(pool).await;
+    approved_output(&app).await;
     let platform = app.sign_in(PLATFORM).await;
     let plan = app.seed_plan_id().await.to_string();
     let original = export(&app, &platform, "qianjiang", &plan).await;
@@ -226,13 +233,7 @@ async fn a_csv_with_a_bad_cell_is_refused_at_its_line_and_imports_once_fixed(poo
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn the_public_gets_the_workbook_of_a_public_plan_with_approved_values_only(pool: PgPool) {
     let app = setup(pool).await;
-    app.add_user("admin@qianjiang.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
-    let admin = app.sign_in("admin@qianjiang.cn").await;
-    let output: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator where name = '规上工业总产值'")
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
-    tests::report_and_approve(&app, &admin, "qianjiang", output, "2023", 229.715).await;
+    let (admin, output) = approved_output(&app).await;
     let pending = admin
         .post(app.url(&format!("/api/v1/tenants/qianjiang/indicators/{output}/reports")))
         .json(&serde_json::json!({"period": "2024", "value": 250}))
