@@ -5,7 +5,9 @@ use crate::cache::ViewCache;
 use crate::clock::Clock;
 use crate::http;
 use crate::metrics::Metrics;
+use crate::mirror::{Freshness, Mirror};
 use crate::page_data::BackendPageData;
+use crate::read::TenantRecord;
 use crate::session::SessionPolicy;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -25,6 +27,8 @@ pub struct AppState {
     pub cache: ViewCache,
     /// Callers and plans remembered under their versions (see `memo`).
     pub memo: Arc<crate::memo::Memo>,
+    /// Sessions, tenants and region versions held in memory, exactly current (see `mirror`).
+    pub mirror: Arc<Mirror>,
     pub metrics: Metrics,
     pub session_policy: SessionPolicy,
     /// `scheme://host[:port]` users reach the site at, when it is known (behind a proxy).
@@ -38,6 +42,8 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// The state of a server on `pool`; starts the mirror's listening task (so it must be
+    /// called inside the runtime).
     pub fn new(pool: PgPool, clock: Arc<dyn Clock>, site_root: PathBuf, cache: ViewCache) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("frontend")
@@ -46,6 +52,7 @@ impl AppState {
             .build();
         let page_data = Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone() });
         let metrics = Metrics::new(cache.stats.clone(), pool.clone());
+        let mirror = Arc::new(Mirror::start(&pool));
         AppState {
             pool,
             clock,
@@ -53,10 +60,18 @@ impl AppState {
             page_data,
             cache,
             memo: Arc::default(),
+            mirror,
             metrics,
             session_policy: SessionPolicy::default(),
             public_origin: None,
         }
+    }
+
+    /// The tenant `slug`, from the mirror when this request is synced with it (404 when
+    /// there is none).
+    pub async fn tenant(&self, fresh: &Freshness, slug: &str) -> crate::error::Result<TenantRecord> {
+        let synced = fresh.synced(&self.mirror).await;
+        self.mirror.tenant(&self.pool, synced, slug).await
     }
 
     /// Applies the settings of `config` that shape request handling.

@@ -1,5 +1,6 @@
 //! A map with bounds on its number of entries and their total weight (bytes), forgetting
-//! the oldest entries first: the in-process stores of the read path (`memo`, `cache`).
+//! the oldest entries first: the in-process stores of the read path (`memo`, `cache`,
+//! `mirror`).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -43,6 +44,50 @@ impl<K: Hash + Eq + Clone, V: Clone> Bounded<K, V> {
             }
         }
     }
+
+    pub fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.entries.get_mut(key).map(|(v, _)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.values_mut().map(|(v, _)| v)
+    }
+
+    pub fn remove<Q: Hash + Eq + ?Sized>(&mut self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        if let Some((_, w)) = self.entries.remove(key) {
+            self.weight -= w;
+            self.compact();
+        }
+    }
+
+    /// Keeps the entries `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        let weight = &mut self.weight;
+        self.entries.retain(|k, (v, w)| {
+            let kept = keep(k, v);
+            if !kept {
+                *weight -= *w;
+            }
+            kept
+        });
+        self.compact();
+    }
+
+    /// A removed key stays in `order` until it comes up for eviction; when the stale keys
+    /// outnumber the live ones they are dropped, so removals never grow the queue unbounded.
+    fn compact(&mut self) {
+        if self.order.len() > 2 * self.entries.len() + 64 {
+            let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
+            let entries = &self.entries;
+            self.order.retain(|k| entries.contains_key(k) && seen.insert(k.clone()));
+        }
+    }
 }
 
 /// A poisoned lock only means another request panicked mid-insert; the map is still usable.
@@ -67,5 +112,22 @@ mod tests {
         assert_eq!(m.get(&5), None);
         m.insert(4, "d again", 2);
         assert_eq!((m.get(&4), m.weight, m.order.len()), (Some("d again"), 2, 1));
+    }
+
+    #[test]
+    fn removed_entries_free_their_weight_and_their_place_in_the_queue() {
+        let mut m: Bounded<u32, u32> = Bounded::new(1000, 10_000);
+        for round in 0..1000 {
+            m.insert(round % 3, round, 5);
+            m.remove(&(round % 3));
+        }
+        assert_eq!((m.entries.len(), m.weight), (0, 0));
+        assert!(m.order.len() <= 64 + 1, "the queue holds {} stale keys", m.order.len());
+        for k in 0..10 {
+            m.insert(k, k, 1);
+        }
+        m.retain(|k, _| k % 2 == 0);
+        *m.get_mut(&4).unwrap() = 40;
+        assert_eq!((m.get(&3), m.get(&4), m.weight), (None, Some(40), 5));
     }
 }

@@ -169,26 +169,24 @@ pub struct ComparableRegion {
     pub catalog_version: Option<f64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct RegionRow {
-    region_id: Uuid,
-    name: String,
-    name_en: String,
-    newest: Option<i64>,
-    districts: i64,
-    catalog_version: Option<f64>,
+/// A region as its comparison's cache key needs it, before any access check.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RegionRecord {
+    pub region_id: Uuid,
+    pub name: String,
+    pub name_en: String,
+    /// The newest data version of the region's districts.
+    pub newest: Option<i64>,
+    pub districts: i64,
+    /// The compared catalog entry's last change (None: no entry, or none asked for).
+    pub catalog_version: Option<f64>,
 }
 
-/// Finds a region (404) and checks the caller may compare it (401/403).
-pub async fn comparable_region(
-    pool: &sqlx::PgPool,
-    caller: &shared::page_data::Caller,
-    slug: &str,
-    indicator_key: Option<&str>,
-) -> Result<ComparableRegion> {
+/// Finds a region (404) with the versions its comparison is computed at.
+pub async fn find_region(pool: &sqlx::PgPool, slug: &str, indicator_key: Option<&str>) -> Result<RegionRecord> {
     // One round trip for all a cached read needs (the version parts use the index on
     // tenant (region_id, data_version)).
-    let found: Option<RegionRow> = sqlx::query_as(
+    let found: Option<RegionRecord> = sqlx::query_as(
         "select r.region_id, r.name, r.name_en,
                 (select max(t.data_version) from tenant t where t.region_id = r.region_id) as newest,
                 (select count(*) from tenant t where t.region_id = r.region_id) as districts,
@@ -199,14 +197,20 @@ pub async fn comparable_region(
     .bind(indicator_key)
     .fetch_optional(pool)
     .await?;
-    let row = found.ok_or(ApiError::NotFound("region"))?;
-    crate::access::compare_region(caller, row.region_id)?;
-    Ok(ComparableRegion {
-        region_id: row.region_id,
-        summary: RegionSummary { slug: slug.to_owned(), name: row.name, name_en: row.name_en },
-        version: format!("{}.{}", row.newest.unwrap_or(0), row.districts),
-        catalog_version: row.catalog_version,
-    })
+    found.ok_or(ApiError::NotFound("region"))
+}
+
+impl ComparableRegion {
+    /// The region `record` (named `slug`), if `caller` may compare it (401/403).
+    pub fn new(caller: &shared::page_data::Caller, slug: &str, record: RegionRecord) -> Result<Self> {
+        crate::access::compare_region(caller, record.region_id)?;
+        Ok(ComparableRegion {
+            region_id: record.region_id,
+            summary: RegionSummary { slug: slug.to_owned(), name: record.name, name_en: record.name_en },
+            version: format!("{}.{}", record.newest.unwrap_or(0), record.districts),
+            catalog_version: record.catalog_version,
+        })
+    }
 }
 
 /// The whole comparison, read in one transaction that may see every district of the region.

@@ -21,6 +21,7 @@ pub mod http;
 pub mod import;
 pub mod memo;
 pub mod metrics;
+pub mod mirror;
 pub mod page_data;
 pub mod password;
 pub mod plan_store;

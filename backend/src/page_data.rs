@@ -58,7 +58,8 @@ impl PageData for BackendPageData {
         region: &str,
         indicator: Option<String>,
     ) -> Result<RegionComparison, PageError> {
-        let region = comparison::comparable_region(&self.pool, caller, region, indicator.as_deref()).await?;
+        let record = comparison::find_region(&self.pool, region, indicator.as_deref()).await?;
+        let region = comparison::ComparableRegion::new(caller, region, record)?;
         Ok(comparison::build(&self.pool, &region, self.clock.now(), indicator.as_deref()).await?)
     }
 

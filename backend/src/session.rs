@@ -29,10 +29,6 @@ impl Default for SessionPolicy {
 /// Last-seen times are refreshed at most this often, so reads do not each write a row.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-fn hash_token(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 fn new_token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a session token: {e}"))?;
@@ -50,7 +46,7 @@ pub async fn create(
     sqlx::query(
         "insert into session (token_hash, user_id, created_at, last_seen_at, expires_at) values ($1, $2, $3, $3, $4)",
     )
-    .bind(hash_token(&token))
+    .bind(&hash_token(&token)[..])
     .bind(user_id)
     .bind(now)
     .bind(now + policy.absolute)
@@ -68,39 +64,89 @@ pub struct SessionUser {
     pub must_change_password: bool,
 }
 
-/// The user of a live session, refreshing its last-seen time (at most once a minute); None
-/// when the token is unknown, expired (idle or absolute) or its user is deactivated.
+/// A session as PostgreSQL last said, with the times that end it.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveSession {
+    pub user: SessionUser,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl LiveSession {
+    /// Neither idle too long nor past its absolute end. A copy held in memory may have an
+    /// older `last_seen_at` than the row (another instance touched it): it may then call a
+    /// session idle that is not, never the reverse, so "live" from a copy is always right.
+    pub fn is_live(&self, now: DateTime<Utc>, policy: &SessionPolicy) -> bool {
+        self.expires_at > now && self.last_seen_at > now - policy.idle
+    }
+
+    pub fn needs_touch(&self, now: DateTime<Utc>) -> bool {
+        now - self.last_seen_at > TOUCH_EVERY
+    }
+}
+
+/// The key a session is stored under: the token's SHA-256.
+pub fn hash_token(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: Uuid,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    grants_version: i64,
+    must_change_password: bool,
+}
+
+/// The live session of `token_hash` (refreshing its last-seen time, at most once a minute);
+/// None when the token is unknown, expired (idle or absolute) or its user is deactivated.
 #[tracing::instrument(name = "db.session", skip_all)]
 pub async fn resolve(
     pool: &PgPool,
-    token: &str,
+    token_hash: &[u8; 32],
     now: DateTime<Utc>,
     policy: &SessionPolicy,
-) -> sqlx::Result<Option<SessionUser>> {
-    let hash = hash_token(token);
-    let row: Option<(Uuid, DateTime<Utc>, i64, bool)> = sqlx::query_as(
-        "select s.user_id, s.last_seen_at, u.grants_version, u.must_change_password
+) -> sqlx::Result<Option<LiveSession>> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "select s.user_id, s.last_seen_at, s.expires_at, u.grants_version, u.must_change_password
          from session s join app_user u using (user_id)
          where s.token_hash = $1 and u.is_active and s.expires_at > $2 and s.last_seen_at > $3",
     )
-    .bind(&hash)
+    .bind(&token_hash[..])
     .bind(now)
     .bind(now - policy.idle)
     .fetch_optional(pool)
     .await?;
-    let Some((user_id, last_seen, grants_version, must_change_password)) = row else { return Ok(None) };
-    if now - last_seen > TOUCH_EVERY {
-        sqlx::query("update session set last_seen_at = $2 where token_hash = $1")
-            .bind(&hash)
-            .bind(now)
-            .execute(pool)
-            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut session = LiveSession {
+        user: SessionUser {
+            user_id: row.user_id,
+            grants_version: row.grants_version,
+            must_change_password: row.must_change_password,
+        },
+        last_seen_at: row.last_seen_at,
+        expires_at: row.expires_at,
+    };
+    if session.needs_touch(now) {
+        touch(pool, token_hash, now).await?;
+        session.last_seen_at = now;
     }
-    Ok(Some(SessionUser { user_id, grants_version, must_change_password }))
+    Ok(Some(session))
+}
+
+/// Records that the session was used at `now` (for the idle limit).
+pub async fn touch(pool: &PgPool, token_hash: &[u8; 32], now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("update session set last_seen_at = greatest(last_seen_at, $2) where token_hash = $1")
+        .bind(&token_hash[..])
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 pub async fn delete(conn: &mut PgConnection, token: &str) -> sqlx::Result<()> {
-    sqlx::query("delete from session where token_hash = $1").bind(hash_token(token)).execute(conn).await?;
+    sqlx::query("delete from session where token_hash = $1").bind(&hash_token(token)[..]).execute(conn).await?;
     Ok(())
 }
 
@@ -108,7 +154,7 @@ pub async fn delete(conn: &mut PgConnection, token: &str) -> sqlx::Result<()> {
 pub async fn delete_others(conn: &mut PgConnection, user_id: Uuid, keep: Option<&str>) -> sqlx::Result<()> {
     sqlx::query("delete from session where user_id = $1 and token_hash is distinct from $2")
         .bind(user_id)
-        .bind(keep.map(hash_token))
+        .bind(keep.map(|token| hash_token(token).to_vec()))
         .execute(conn)
         .await?;
     Ok(())

@@ -8,6 +8,7 @@ pub mod document;
 use backend::app::{AppState, Application};
 use backend::cache::ViewCache;
 use backend::clock::FixedClock;
+use backend::mirror::Mirror;
 use backend::users::NewGrant;
 use shared::model::Role;
 use sqlx::PgPool;
@@ -35,6 +36,8 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     /// The server's view cache (its counters tell hits, misses and computations).
     pub cache: ViewCache,
+    /// The server's mirror of sessions and tenants (its counters tell syncs and barriers).
+    pub mirror: Arc<Mirror>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -194,10 +197,11 @@ pub async fn spawn_with_redis(admin: PgPool, redis: Option<&str>) -> TestApp {
     let clock = Arc::new(FixedClock::at(TODAY.parse().expect("TODAY is a timestamp")));
     let cache = ViewCache::new(redis).expect("a Redis URL");
     let state = AppState::new(app_pool.clone(), clock.clone(), site_root(), cache.clone());
+    let mirror = state.mirror.clone();
     let app =
         Application::build(state, "127.0.0.1:0".parse().expect("an address")).await.expect("the server cannot bind");
     let addr = app.local_addr().expect("bound address");
     let server = tokio::spawn(app.run_until_stopped());
     let client = browser_like_client(addr);
-    TestApp { addr, client, admin, app_pool, clock, cache, server }
+    TestApp { addr, client, admin, app_pool, clock, cache, mirror, server }
 }

@@ -2,10 +2,11 @@
 //! time (`?limit=N` up to 200, `?before=EVENT_ID` for the next page).
 
 use super::routes::ApiRoutes;
+use crate::access;
 use crate::app::AppState;
 use crate::audit::{self, DEFAULT_PAGE, MAX_PAGE};
 use crate::error::{ApiError, Result};
-use crate::{access, read};
+use crate::mirror::Freshness;
 use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
 use serde::Deserialize;
@@ -26,6 +27,7 @@ struct Page {
 async fn list_audit_events(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(slug): Path<String>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AuditPage>> {
@@ -34,7 +36,7 @@ async fn list_audit_events(
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest(format!("limit must be between 1 and {MAX_PAGE}")));
     }
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     access::read_audit(&caller, tenant.reference())?;
     Ok(Json(audit::page(&state.pool, tenant.tenant_id, page.before, limit).await?))
 }

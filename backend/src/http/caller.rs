@@ -3,11 +3,14 @@
 //! result goes into the request's extensions, where handlers and the pages' server functions
 //! find it.
 //!
-//! The session is checked in PostgreSQL on every request (a sign-out or expiry anywhere
-//! counts at once); the caller built from the user's grants is remembered under the grants'
-//! version, which that same query returns, so it costs no further query until they change.
+//! The session comes from the mirror, which is exactly current (a sign-out or expiry
+//! anywhere counts at once; see `mirror`); the caller built from the user's grants is
+//! remembered under the grants' version, which the session carries, so it costs no query
+//! until they change. The request's `Freshness` goes into its extensions too, for handlers
+//! that read the mirror.
 
 use crate::app::AppState;
+use crate::mirror::Freshness;
 use crate::{session, users};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -15,9 +18,10 @@ use axum::response::{IntoResponse, Response};
 use shared::page_data::Caller;
 
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let fresh = Freshness::default();
     let caller = match session::token_from_headers(request.headers()) {
         None => Caller::anonymous(),
-        Some(token) => match session::resolve(&state.pool, &token, state.clock.now(), &state.session_policy).await {
+        Some(token) => match signed_in_user(&state, &fresh, &token).await {
             Ok(Some(user)) => {
                 let key = (user.user_id, user.grants_version, user.must_change_password);
                 match state.memo.caller(&key) {
@@ -39,5 +43,16 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         tracing::Span::current().record("user.id", id.to_string());
     }
     request.extensions_mut().insert(caller);
+    request.extensions_mut().insert(fresh);
     next.run(request).await
+}
+
+async fn signed_in_user(
+    state: &AppState,
+    fresh: &Freshness,
+    token: &str,
+) -> sqlx::Result<Option<session::SessionUser>> {
+    let synced = fresh.synced(&state.mirror).await;
+    let hash = session::hash_token(token);
+    state.mirror.session(&state.pool, synced, &hash, state.clock.now(), &state.session_policy).await
 }

@@ -7,7 +7,7 @@ use super::versions;
 use crate::app::AppState;
 use crate::catalog;
 use crate::error::{ApiError, Result, parse_id};
-use crate::read;
+use crate::mirror::Freshness;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -41,13 +41,14 @@ async fn put_catalog_entry(
 async fn map_indicator(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     ApiJson(mapping): ApiJson<CatalogMapping>,
 ) -> Result<Response> {
     let indicator_id = parse_id("indicator", &id)?;
     let version = versions::required(&headers)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let version = catalog::map_indicator(&state.pool, &tenant, &caller, indicator_id, version, mapping).await?;
     Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }

@@ -4,6 +4,7 @@
 use super::routes::ApiRoutes;
 use crate::app::AppState;
 use crate::error::{ApiError, Result, parse_id};
+use crate::mirror::Freshness;
 use crate::{db, import, read};
 use axum::Json;
 use axum::body::Bytes;
@@ -46,6 +47,7 @@ struct ImportQuery {
 async fn import_plan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(slug): Path<String>,
     query: std::result::Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -55,7 +57,7 @@ async fn import_plan(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
         _ => ApiError::BadRequest(e.body_text()),
     })?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let reading = import::read(&body);
     let report = import::import(&state.pool, &tenant, Some(&caller), reading, query.dry_run).await?;
     let status = match report.outcome {

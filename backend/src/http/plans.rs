@@ -4,6 +4,7 @@ use super::routes::ApiRoutes;
 use crate::app::AppState;
 use crate::cache::{CacheOutcome, View};
 use crate::error::{ApiError, Result, parse_id};
+use crate::mirror::Freshness;
 use crate::read;
 use crate::{dashboard, db};
 use axum::Json;
@@ -22,10 +23,11 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
 async fn list_indicators(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<Vec<IndicatorRow>>> {
     let plan_id = parse_id("plan", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
     read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
     let rows = read::indicators(&mut tx, plan_id).await?;
@@ -36,10 +38,11 @@ async fn list_indicators(
 async fn list_tasks(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<Vec<TaskRow>>> {
     let plan_id = parse_id("plan", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
     let visible = read::visible_plan(&mut tx, tenant, &caller, plan_id).await?;
     let today = state.clock.today_in(&visible.tenant.time_zone);
@@ -52,11 +55,12 @@ async fn list_tasks(
 async fn get_dashboard(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let plan_id = parse_id("plan", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let visible = read::visible_plan_remembered(&state.pool, &state.memo, tenant, &caller, plan_id).await?;
     let today = state.clock.today_in(&visible.tenant.time_zone);
     let data_version = visible.tenant.data_version;

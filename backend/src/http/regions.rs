@@ -5,6 +5,7 @@ use super::routes::ApiRoutes;
 use crate::app::AppState;
 use crate::comparison;
 use crate::error::{ApiError, Result};
+use crate::mirror::Freshness;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -24,12 +25,15 @@ struct ComparisonQuery {
 async fn get_comparison(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(slug): Path<String>,
     query: std::result::Result<Query<ComparisonQuery>, axum::extract::rejection::QueryRejection>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let region = comparison::comparable_region(&state.pool, &caller, &slug, query.indicator.as_deref()).await?;
+    let synced = fresh.synced(&state.mirror).await;
+    let record = state.mirror.region(&state.pool, synced, &slug, query.indicator.as_deref()).await?;
+    let region = comparison::ComparableRegion::new(&caller, &slug, record)?;
     let now = state.clock.now();
     // A catalog entry's names are part of the view: its last change is part of the key.
     let key = format!(

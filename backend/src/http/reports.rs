@@ -5,7 +5,8 @@ use super::routes::ApiRoutes;
 use super::versions;
 use crate::app::AppState;
 use crate::error::{Result, parse_id};
-use crate::{read, reports};
+use crate::mirror::Freshness;
+use crate::reports;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -29,28 +30,30 @@ fn created(report: ReportRow) -> Response {
 async fn list_reports(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<Vec<ReportRow>>> {
     let indicator_id = parse_id("indicator", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     Ok(Json(reports::list(&state.pool, &tenant, &caller, indicator_id).await?))
 }
 
 async fn create_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
     ApiJson(body): ApiJson<NewReport>,
 ) -> Result<Response> {
     let indicator_id = parse_id("indicator", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let report = reports::submit(&state.pool, &tenant, &caller, state.clock.now(), indicator_id, body).await?;
     Ok(created(report))
 }
 
 async fn decide(
     state: AppState,
-    caller: Caller,
+    (caller, fresh): (Caller, Freshness),
     ids: (String, String, String),
     headers: HeaderMap,
     rejection: Option<String>,
@@ -59,7 +62,7 @@ async fn decide(
     let indicator_id = parse_id("indicator", &id)?;
     let report_id = parse_id("report", &rid)?;
     let version = versions::required(&headers)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let decided = reports::decide(
         &state.pool,
         &tenant,
@@ -81,32 +84,35 @@ async fn decide(
 async fn approve_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(ids): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    decide(state, caller, ids, headers, None).await
+    decide(state, (caller, fresh), ids, headers, None).await
 }
 
 async fn reject_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(ids): Path<(String, String, String)>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Rejection>,
 ) -> Result<Response> {
-    decide(state, caller, ids, headers, Some(body.reason)).await
+    decide(state, (caller, fresh), ids, headers, Some(body.reason)).await
 }
 
 async fn set_indicator_units(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<IndicatorUnits>,
 ) -> Result<Response> {
     let indicator_id = parse_id("indicator", &id)?;
     let version = versions::required(&headers)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let version = reports::set_units(&state.pool, &tenant, &caller, indicator_id, version, body).await?;
     Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }

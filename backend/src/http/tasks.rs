@@ -5,7 +5,8 @@ use super::routes::ApiRoutes;
 use super::versions;
 use crate::app::AppState;
 use crate::error::{Result, parse_id};
-use crate::{read, task_updates};
+use crate::mirror::Freshness;
+use crate::task_updates;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,10 +22,11 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
 async fn list_task_updates(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<Vec<TaskUpdateRow>>> {
     let task_id = parse_id("task", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     Ok(Json(task_updates::list(&state.pool, &tenant, &caller, task_id).await?))
 }
 
@@ -33,13 +35,14 @@ async fn list_task_updates(
 async fn create_task_update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewTaskUpdate>,
 ) -> Result<Response> {
     let task_id = parse_id("task", &id)?;
     let expected = versions::if_match(&headers)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let (update, version) =
         task_updates::append(&state.pool, &tenant, &caller, state.clock.now(), task_id, expected, body).await?;
     Ok(versions::with_etag((StatusCode::CREATED, Json(update)).into_response(), version))

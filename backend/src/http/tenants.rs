@@ -7,6 +7,7 @@ use super::routes::ApiRoutes;
 use super::versions;
 use crate::app::AppState;
 use crate::error::{Result, parse_id};
+use crate::mirror::Freshness;
 use crate::{access, plan_store, read, tenancy};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
@@ -51,13 +52,14 @@ async fn create_tenant(
 async fn set_publication(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
     headers: HeaderMap,
     ApiJson(publication): ApiJson<Publication>,
 ) -> Result<Response> {
     let plan_id = parse_id("plan", &id)?;
     let version = versions::required(&headers)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     let version = plan_store::set_publication(&state.pool, &tenant, &caller, plan_id, version, publication).await?;
     Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }

@@ -6,6 +6,7 @@ use super::json::ApiJson;
 use super::routes::ApiRoutes;
 use crate::app::AppState;
 use crate::error::{ApiError, Result, parse_id};
+use crate::mirror::Freshness;
 use crate::users::{self, NewGrant, Password};
 use crate::{access, db, password, read, reports};
 use axum::Json;
@@ -26,9 +27,10 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
 async fn list_users(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<TenantUser>>> {
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     access::manage_users(&caller, tenant.reference())?;
     let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
     let list = users::tenant_users(&mut tx, tenant.tenant_id).await?;
@@ -95,10 +97,11 @@ async fn invite_user(
 async fn revoke_grant(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     let grant_id: Uuid = parse_id("grant", &id)?;
-    let tenant = read::find_tenant(&state.pool, &slug).await?;
+    let tenant = state.tenant(&fresh, &slug).await?;
     withdraw(&state, &caller, &tenant, grant_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,6 +10,7 @@ mod deploy;
 mod import;
 mod isolation;
 mod matrix;
+mod mirror;
 mod onboarding;
 mod pages;
 mod progress;
