@@ -282,13 +282,17 @@ impl Mirror {
     pub async fn sync(&self) -> Option<Synced> {
         let shared = &self.shared;
         let synced = if shared.listening.load(Ordering::Acquire) {
-            let needed = {
+            let (needed, first) = {
                 let mut barriers = lock(&shared.barriers);
                 let needed = barriers.sent + 1;
+                let first = barriers.wanted < needed;
                 barriers.wanted = barriers.wanted.max(needed);
-                needed
+                (needed, first)
             };
-            shared.barrier_wanted.notify_one();
+            // The first request to want this barrier wakes the sender; the rest ride along.
+            if first {
+                shared.barrier_wanted.notify_one();
+            }
             let mut back = shared.barrier_back.subscribe();
             matches!(tokio::time::timeout(SYNC_TIMEOUT, back.wait_for(|n| *n >= needed)).await, Ok(Ok(_)))
         } else {
