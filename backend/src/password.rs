@@ -1,7 +1,8 @@
 //! Password hashing with argon2id at the OWASP parameters (19 MiB, 2 passes, 1 lane).
 //! Each hash holds 19 MiB and a few tens of milliseconds of CPU, so hashing runs on the
-//! blocking pool, at most `MAX_CONCURRENT_HASHES` at a time: a burst of sign-ins queues
-//! instead of exhausting memory or stalling the async runtime.
+//! blocking pool, at most one per core (and never more than `MAX_CONCURRENT_HASHES`) at a
+//! time: a burst of sign-ins queues instead of exhausting memory or stalling the async
+//! runtime, and more hashes at once than cores would only hold more memory, not finish sooner.
 //!
 //! The 19 MiB working memory is allocated once per concurrent hash and reused: allocated
 //! afresh for every hash, the allocator kept each blocking thread's freed block, and forty
@@ -20,7 +21,10 @@ pub const MAX_CONCURRENT_HASHES: usize = 4;
 pub const MIN_LENGTH: usize = 10;
 pub const MAX_LENGTH: usize = 256;
 
-static PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(MAX_CONCURRENT_HASHES)));
+static PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    Arc::new(Semaphore::new(cores.min(MAX_CONCURRENT_HASHES)))
+});
 
 /// A hash of a password nobody has, checked when the account does not exist so that an
 /// unknown email and a wrong password take the same time.
