@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use shared::api::{
-    CatalogComparison, CatalogRow, Latest, RegionComparison, RegionSummary, TaskCounts, TenantComparison,
+    CatalogComparison, CatalogRow, ComparisonPage, Latest, RegionComparison, RegionSummary, TaskCounts,
+    TenantComparison,
 };
+use shared::model::ComparisonSort;
 use shared::period::Period;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -29,11 +31,22 @@ struct TenantRow {
     overdue: i64,
 }
 
-/// Districts of the region with their published plans' standing, best mean progress first,
-/// from the rollups the write triggers keep (migration `tenant_rollups`). `now` decides
-/// overdue, as the year in each district's own time zone.
-pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc>) -> Result<Vec<TenantComparison>> {
-    let found: Vec<TenantRow> = sqlx::query_as(
+/// The page's districts of the region with their published plans' standing, from the
+/// rollups the write triggers keep (migration `tenant_rollups`), ordered and cut in SQL.
+/// `now` decides overdue, as the year in each district's own time zone.
+pub async fn tenants(
+    conn: &mut PgConnection,
+    region_id: Uuid,
+    now: DateTime<Utc>,
+    page: ComparisonPage,
+) -> Result<Vec<TenantComparison>> {
+    // No data sorts after any progress; the slug breaks ties, so pages never overlap.
+    let order = match page.sort {
+        ComparisonSort::Progress => "mean_progress desc nulls last, t.slug",
+        ComparisonSort::Name => "t.slug",
+        ComparisonSort::Overdue => "overdue desc, t.slug",
+    };
+    let found: Vec<TenantRow> = sqlx::query_as(&format!(
         "select t.slug, t.name, t.name_en, t.is_demo,
                 coalesce(r.indicators_total, 0)::bigint as total, coalesce(r.achieved, 0)::bigint as achieved,
                 coalesce(r.on_track, 0)::bigint as on_track, coalesce(r.at_risk, 0)::bigint as at_risk,
@@ -45,13 +58,16 @@ pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc
                 (select count(*) from unnest(r.open_due_years) y
                  where y < extract(year from $2::timestamptz at time zone t.time_zone)) as overdue
          from tenant t left join tenant_rollup r using (tenant_id)
-         where t.region_id = $1",
-    )
+         where t.region_id = $1
+         order by {order} limit $3 offset $4"
+    ))
     .bind(region_id)
     .bind(now)
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(&mut *conn)
     .await?;
-    let mut rows: Vec<TenantComparison> = found
+    let rows = found
         .into_iter()
         .map(|r| {
             let tasks = TaskCounts {
@@ -74,13 +90,7 @@ pub async fn tenants(conn: &mut PgConnection, region_id: Uuid, now: DateTime<Utc
             }
         })
         .collect();
-    rows.sort_by(|a, b| rank(b.mean_progress).total_cmp(&rank(a.mean_progress)).then_with(|| a.slug.cmp(&b.slug)));
     Ok(rows)
-}
-
-/// Progress for ranking: no data sorts after any progress.
-fn rank(progress: Option<f64>) -> f64 {
-    progress.unwrap_or(-1.0)
 }
 
 #[derive(sqlx::FromRow)]
@@ -100,10 +110,18 @@ struct CatalogRecord {
     latest_value: Option<Decimal>,
     progress: Option<Decimal>,
     status: String,
+    /// Rows on every page.
+    total: i64,
 }
 
-/// Each district's indicator for catalog `key`, ranked by progress; 404 for an unknown key.
-pub async fn indicator(conn: &mut PgConnection, region_id: Uuid, key: &str) -> Result<CatalogComparison> {
+/// The page's districts' indicators for catalog `key`, ranked by progress; 404 for an
+/// unknown key.
+pub async fn indicator(
+    conn: &mut PgConnection,
+    region_id: Uuid,
+    key: &str,
+    page: ComparisonPage,
+) -> Result<CatalogComparison> {
     let entry: (String, String, String) =
         sqlx::query_as("select name, name_en, unit from catalog_entry where key = $1")
             .bind(key)
@@ -113,17 +131,37 @@ pub async fn indicator(conn: &mut PgConnection, region_id: Uuid, key: &str) -> R
     let records: Vec<CatalogRecord> = sqlx::query_as(
         "select t.slug, t.name as tenant_name, t.is_demo, i.name as indicator_name, i.unit, i.baseline_year,
                 i.baseline_value, i.target_year, i.target_value, i.comparator, i.latest_period_year,
-                i.latest_period_quarter, i.latest_value, i.progress, i.status
+                i.latest_period_quarter, i.latest_value, i.progress, i.status, count(*) over () as total
          from tenant t
          join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
          join indicator i on i.plan_id = p.plan_id and i.catalog_key = $2
          where t.region_id = $1
-         order by i.progress desc nulls last, t.slug",
+         order by i.progress desc nulls last, t.slug
+         limit $3 offset $4",
     )
     .bind(region_id)
     .bind(key)
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(&mut *conn)
     .await?;
+    let total = match records.first() {
+        Some(first) => first.total,
+        None if page.offset == 0 => 0,
+        // Past the last row: the count is not in any row.
+        None => {
+            sqlx::query_scalar(
+                "select count(*) from tenant t
+             join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+             join indicator i on i.plan_id = p.plan_id and i.catalog_key = $2
+             where t.region_id = $1",
+            )
+            .bind(region_id)
+            .bind(key)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
     let rows = records
         .into_iter()
         .map(|r| {
@@ -155,7 +193,7 @@ pub async fn indicator(conn: &mut PgConnection, region_id: Uuid, key: &str) -> R
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(CatalogComparison { key: key.to_owned(), name: entry.0, name_en: entry.1, unit: entry.2, rows })
+    Ok(CatalogComparison { key: key.to_owned(), name: entry.0, name_en: entry.1, unit: entry.2, total, rows })
 }
 
 /// A region the caller may compare, with what its cache key needs.
@@ -167,6 +205,7 @@ pub struct ComparableRegion {
     pub version: String,
     /// The catalog entry's last change, when one indicator is compared.
     pub catalog_version: Option<f64>,
+    pub districts: i64,
 }
 
 /// A region as its comparison's cache key needs it, before any access check.
@@ -209,6 +248,7 @@ impl ComparableRegion {
             summary: RegionSummary { slug: slug.to_owned(), name: record.name, name_en: record.name_en },
             version: format!("{}.{}", record.newest.unwrap_or(0), record.districts),
             catalog_version: record.catalog_version,
+            districts: record.districts,
         })
     }
 }
@@ -220,17 +260,18 @@ pub async fn build(
     region: &ComparableRegion,
     now: DateTime<Utc>,
     indicator_key: Option<&str>,
+    page: ComparisonPage,
 ) -> Result<RegionComparison> {
     let members: Vec<Uuid> = sqlx::query_scalar("select tenant_id from tenant where region_id = $1")
         .bind(region.region_id)
         .fetch_all(pool)
         .await?;
     let mut tx = crate::db::tenant_tx(pool, &members).await?;
-    let rows = tenants(&mut tx, region.region_id, now).await?;
+    let rows = tenants(&mut tx, region.region_id, now, page).await?;
     let indicator = match indicator_key {
-        Some(key) => Some(indicator(&mut tx, region.region_id, key).await?),
+        Some(key) => Some(indicator(&mut tx, region.region_id, key, page).await?),
         None => None,
     };
     tx.commit().await?;
-    Ok(RegionComparison { region: region.summary.clone(), tenants: rows, indicator })
+    Ok(RegionComparison { region: region.summary.clone(), total: region.districts, page, tenants: rows, indicator })
 }

@@ -5,9 +5,9 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::{access, catalog, comparison, dashboard, db, read, users};
 use shared::api::{
-    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, OrganisationSummary, PendingReport,
-    PlanDetail, PlatformAdmin, PlatformUser, RegionComparison, RegionView, ReportState, TenantAdmin, TenantPlans,
-    TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, MeView, OrganisationSummary,
+    PendingReport, PlanDetail, PlatformAdmin, PlatformUser, RegionComparison, RegionView, ReportState, TenantAdmin,
+    TenantPlans, TenantSummary, TenantWork,
 };
 use shared::model::Role;
 use shared::page_data::{Caller, PageData, PageError};
@@ -57,10 +57,11 @@ impl PageData for BackendPageData {
         caller: &Caller,
         region: &str,
         indicator: Option<String>,
+        page: ComparisonPage,
     ) -> Result<RegionComparison, PageError> {
         let record = comparison::find_region(&self.pool, region, indicator.as_deref()).await?;
         let region = comparison::ComparableRegion::new(caller, region, record)?;
-        Ok(comparison::build(&self.pool, &region, self.clock.now(), indicator.as_deref()).await?)
+        Ok(comparison::build(&self.pool, &region, self.clock.now(), indicator.as_deref(), page).await?)
     }
 
     async fn my_work(&self, caller: &Caller) -> Result<Vec<TenantWork>, PageError> {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::api::{
-    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport, PlanDetail,
-    PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport,
+    PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use shared::page_data::PageError;
 use uuid::Uuid;
@@ -119,9 +119,13 @@ pub async fn fetch_dashboard(tenant: String, plan: Uuid) -> Result<Dashboard, Lo
 }
 
 #[server(prefix = "/sfn", endpoint = "comparison")]
-pub async fn fetch_comparison(region: String, indicator: Option<String>) -> Result<RegionComparison, LoadError> {
+pub async fn fetch_comparison(
+    region: String,
+    indicator: Option<String>,
+    page: ComparisonPage,
+) -> Result<RegionComparison, LoadError> {
     let data = server::page_data()?;
-    Ok(data.comparison(&server::caller(), &region, indicator).await?)
+    Ok(data.comparison(&server::caller(), &region, indicator, page).await?)
 }
 
 #[server(prefix = "/sfn", endpoint = "my_work")]

@@ -232,6 +232,8 @@ pub struct Texts {
     pub sort_progress: &'static str,
     pub sort_deadline: &'static str,
     pub shown_of: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
     pub pasted_text: &'static str,
     pub reporters: &'static str,
 }
@@ -472,6 +474,8 @@ pub static ZH: Texts = Texts {
     sort_progress: "按进度",
     sort_deadline: "按完成时限",
     shown_of: "显示",
+    previous_page: "上一页",
+    next_page: "下一页",
     pasted_text: "粘贴的文本",
     reporters: "填报员",
 };
@@ -642,6 +646,8 @@ pub static EN: Texts = Texts {
     sort_progress: "By progress",
     sort_deadline: "By deadline",
     shown_of: "Showing",
+    previous_page: "Previous",
+    next_page: "Next",
     pasted_text: "Pasted text",
     reporters: "Reporters",
 };

@@ -1,6 +1,6 @@
 //! The JSON shapes of the HTTP API (PRODUCT.md §5), also what the pages render.
 
-use crate::model::{Comparator, IndicatorStatus, PlanStatus, TaskStatus, Visibility};
+use crate::model::{Comparator, ComparisonSort, IndicatorStatus, PlanStatus, TaskStatus, Visibility};
 use crate::period::Period;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -296,17 +296,61 @@ pub struct CatalogComparison {
     pub name: String,
     pub name_en: String,
     pub unit: String,
-    /// Ranked by progress (districts differ in size: never by raw value); no data last.
+    /// Districts with an indicator under this key, on every page.
+    pub total: i64,
+    /// This page of them, ranked by progress (districts differ in size: never by raw
+    /// value); no data last.
     pub rows: Vec<CatalogRow>,
 }
 
-/// `GET /api/v1/regions/{region}/comparison[?indicator=KEY]`.
+/// `GET /api/v1/regions/{region}/comparison[?indicator=KEY&sort=…&offset=N&limit=N]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionComparison {
     pub region: RegionSummary,
-    /// Districts ranked by mean progress; those without data last.
+    /// The districts of the region, on every page.
+    pub total: i64,
+    pub page: ComparisonPage,
+    /// This page of the districts, in the page's order.
     pub tenants: Vec<TenantComparison>,
     pub indicator: Option<CatalogComparison>,
+}
+
+/// Which districts of a region comparison: a country-wide region has thousands, so they come
+/// in pages (PRODUCT.md §9: limits on list sizes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComparisonPage {
+    pub sort: ComparisonSort,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl ComparisonPage {
+    pub const DEFAULT_LIMIT: i64 = 100;
+    pub const MAX_LIMIT: i64 = 500;
+
+    /// A page from its query values; None sorts by progress from the first district, 100
+    /// at a time.
+    pub fn new(sort: Option<&str>, offset: Option<i64>, limit: Option<i64>) -> Result<Self, String> {
+        let sort = match sort {
+            None | Some("") => ComparisonSort::Progress,
+            Some(word) => word.parse().map_err(|e: crate::model::UnknownWord| e.to_string())?,
+        };
+        let offset = offset.unwrap_or(0);
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if offset < 0 {
+            return Err(format!("offset {offset} is negative"));
+        }
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(format!("limit {limit} is not between 1 and {}", Self::MAX_LIMIT));
+        }
+        Ok(ComparisonPage { sort, offset, limit })
+    }
+}
+
+impl Default for ComparisonPage {
+    fn default() -> Self {
+        ComparisonPage { sort: ComparisonSort::Progress, offset: 0, limit: Self::DEFAULT_LIMIT }
+    }
 }
 
 /// An entry of the indicator catalog.

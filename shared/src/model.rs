@@ -56,6 +56,12 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The order of a region comparison's districts: by mean progress (no data last), by
+    /// name, or most overdue tasks first.
+    ComparisonSort, "comparison order" { Progress => "progress", Name => "name", Overdue => "overdue" }
+}
+
+vocabulary! {
     PlanStatus, "plan status" { Draft => "draft", Published => "published", Archived => "archived" }
 }
 

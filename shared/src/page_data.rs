@@ -3,8 +3,8 @@
 //! pages through Leptos context. The browser never links an implementation.
 
 use crate::api::{
-    AuditPage, CatalogEntry, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport, PlanDetail,
-    PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport,
+    PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,7 @@ pub trait PageData: Send + Sync {
         caller: &Caller,
         region: &str,
         indicator: Option<String>,
+        page: ComparisonPage,
     ) -> Result<RegionComparison, PageError>;
     /// The indicators and tasks the caller's organisations lead or answer for.
     async fn my_work(&self, caller: &Caller) -> Result<Vec<TenantWork>, PageError>;

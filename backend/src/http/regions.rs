@@ -1,4 +1,5 @@
-//! `GET /api/v1/regions/{region}/comparison[?indicator=KEY]`: supervisors compare districts.
+//! `GET /api/v1/regions/{region}/comparison[?indicator=KEY&sort=progress|name|overdue&offset=N&limit=N]`:
+//! supervisors compare districts, a page at a time.
 
 use super::plans::cached_json;
 use super::routes::ApiRoutes;
@@ -9,6 +10,7 @@ use crate::mirror::Freshness;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use shared::api::ComparisonPage;
 use shared::page_data::Caller;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
@@ -19,6 +21,9 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
 #[serde(deny_unknown_fields)]
 struct ComparisonQuery {
     indicator: Option<String>,
+    sort: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
 }
 
 /// From the cache when fresh (`X-Cache`); the key carries the region's data version.
@@ -31,22 +36,26 @@ async fn get_comparison(
     headers: axum::http::HeaderMap,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let page = ComparisonPage::new(query.sort.as_deref(), query.offset, query.limit).map_err(ApiError::BadRequest)?;
     let synced = fresh.synced(&state.mirror).await;
     let record = state.mirror.region(&state.pool, synced, &slug, query.indicator.as_deref()).await?;
     let region = comparison::ComparableRegion::new(&caller, &slug, record)?;
     let now = state.clock.now();
     // A catalog entry's names are part of the view: its last change is part of the key.
     let key = format!(
-        "pb:comparison:{}:{}:{}:{}:{}",
+        "pb:comparison:{}:{}:{}:{}:{}:{}:{}:{}",
         region.region_id,
         query.indicator.as_deref().unwrap_or("-"),
+        page.sort,
+        page.offset,
+        page.limit,
         region.version,
         region.catalog_version.unwrap_or(0.0),
         state.clock.today_in("Asia/Shanghai"),
     );
     let (body, outcome) = state
         .cache
-        .get_or_compute(&key, || comparison::build(&state.pool, &region, now, query.indicator.as_deref()))
+        .get_or_compute(&key, || comparison::build(&state.pool, &region, now, query.indicator.as_deref(), page))
         .await?;
     Ok(cached_json(body, outcome, &headers))
 }

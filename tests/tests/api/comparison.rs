@@ -288,3 +288,72 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
     assert_eq!(compare().await, from_scratch().await);
     assert_eq!(compare().await.len(), 1);
 }
+
+/// A region's districts come a page at a time, in the order asked for; pages do not overlap
+/// and together hold every district once. Bad paging is a 400.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_comparison_comes_in_pages_in_the_order_asked_for(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    backend::demo::add(&app.admin, 5, chrono::Utc::now()).await.unwrap();
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let get = |query: String| {
+        let platform = platform.clone();
+        let url = app.url(&format!("/api/v1/regions/demo/comparison?{query}"));
+        async move {
+            let response = platform.get(url).send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let slugs = |body: &Value| -> Vec<String> {
+        body["tenants"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap().to_owned()).collect()
+    };
+
+    let (status, whole) = get("indicator=energy_per_value_added".into()).await;
+    assert_eq!(status, 200);
+    assert_eq!((whole["total"].as_i64(), whole["indicator"]["total"].as_i64()), (Some(5), Some(5)));
+    assert_eq!(whole["page"], json!({"sort": "progress", "offset": 0, "limit": 100}));
+    let mut paged = Vec::new();
+    let mut indicator_rows = Vec::new();
+    for offset in [0, 2, 4] {
+        let (status, body) = get(format!("indicator=energy_per_value_added&offset={offset}&limit=2")).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["total"], 5);
+        paged.extend(slugs(&body));
+        indicator_rows.extend(body["indicator"]["rows"].as_array().unwrap().iter().map(|r| r["tenant"].clone()));
+    }
+    assert_eq!(paged, slugs(&whole), "pages in the order of the whole");
+    assert_eq!(
+        &indicator_rows,
+        whole["indicator"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["tenant"])
+            .cloned()
+            .collect::<Vec<_>>()
+            .as_slice()
+    );
+
+    let (_, by_name) = get("sort=name".into()).await;
+    let mut sorted = slugs(&whole);
+    sorted.sort();
+    assert_eq!(slugs(&by_name), sorted);
+    let (_, by_overdue) = get("sort=overdue".into()).await;
+    let overdue: Vec<i64> =
+        by_overdue["tenants"].as_array().unwrap().iter().map(|t| t["tasks"]["overdue"].as_i64().unwrap()).collect();
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "most overdue first: {overdue:?}");
+
+    let (status, past) = get("indicator=energy_per_value_added&offset=10".into()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (slugs(&past).len(), past["total"].as_i64(), past["indicator"]["total"].as_i64()),
+        (0, Some(5), Some(5))
+    );
+    for bad in ["sort=size", "limit=0", "limit=501", "offset=-1", "limit=ten"] {
+        let (status, body) = get(bad.into()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert_eq!(body["error"]["code"], "bad_request", "{bad}");
+    }
+}
