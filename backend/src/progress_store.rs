@@ -19,26 +19,41 @@ const LATEST_APPROVED: &str = "
     order by period_year desc, coalesce(period_quarter, 4) desc, decided_at desc, entry_seq desc
     limit 1";
 
+#[derive(sqlx::FromRow)]
+struct StandingInputs {
+    baseline_year: i32,
+    baseline_value: Option<Decimal>,
+    target_year: i32,
+    target_value: Decimal,
+    comparator: String,
+    period_year: Option<i32>,
+    period_quarter: Option<i16>,
+    value: Option<Decimal>,
+}
+
 pub async fn refresh_indicator(conn: &mut PgConnection, indicator_id: Uuid) -> anyhow::Result<()> {
-    let (baseline_year, baseline_value, target_year, target_value, comparator): (i32, Option<Decimal>, i32, Decimal, String) =
-        sqlx::query_as(
-            "select baseline_year, baseline_value, target_year, target_value, comparator from indicator where indicator_id = $1",
-        )
-        .bind(indicator_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    // The target and the latest approved value in one round trip: this runs in every approval.
+    let row: StandingInputs = sqlx::query_as(&format!(
+        "select i.baseline_year, i.baseline_value, i.target_year, i.target_value, i.comparator,
+                l.period_year, l.period_quarter, l.value
+         from indicator i left join lateral ({LATEST_APPROVED}) l on true
+         where i.indicator_id = $1"
+    ))
+    .bind(indicator_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let target = Target {
-        baseline_year,
-        baseline_value,
-        target_year,
-        target_value,
-        comparator: comparator.parse::<Comparator>()?,
+        baseline_year: row.baseline_year,
+        baseline_value: row.baseline_value,
+        target_year: row.target_year,
+        target_value: row.target_value,
+        comparator: row.comparator.parse::<Comparator>()?,
     };
-    let latest: Option<(i32, Option<i16>, Decimal)> =
-        sqlx::query_as(LATEST_APPROVED).bind(indicator_id).fetch_optional(&mut *conn).await?;
-    let latest = match latest {
-        Some((year, quarter, value)) => Some((Period::new(year, quarter.and_then(|q| u8::try_from(q).ok()))?, value)),
-        None => None,
+    let latest = match (row.period_year, row.value) {
+        (Some(year), Some(value)) => {
+            Some((Period::new(year, row.period_quarter.and_then(|q| u8::try_from(q).ok()))?, value))
+        }
+        _ => None,
     };
     let assessment = target.assess(latest);
     sqlx::query(

@@ -33,19 +33,17 @@ async fn indicator_for_write(
     tenant_id: Uuid,
     indicator_id: Uuid,
 ) -> Result<IndicatorForWrite> {
-    let row: Option<(i32, i32, i32)> = sqlx::query_as(
-        "select p.period_start, p.period_end, i.version from indicator i join plan p using (plan_id)
+    let row: Option<(i32, i32, i32, Vec<Uuid>)> = sqlx::query_as(
+        "select p.period_start, p.period_end, i.version,
+                array(select a.organisation_id from indicator_assignment a where a.indicator_id = i.indicator_id)
+         from indicator i join plan p using (plan_id)
          where i.indicator_id = $1 and i.tenant_id = $2",
     )
     .bind(indicator_id)
     .bind(tenant_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (period_start, period_end, version) = row.ok_or(ApiError::NotFound("indicator"))?;
-    let units = sqlx::query_scalar("select organisation_id from indicator_assignment where indicator_id = $1")
-        .bind(indicator_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let (period_start, period_end, version, units) = row.ok_or(ApiError::NotFound("indicator"))?;
     Ok(IndicatorForWrite { period_start, period_end, version, units })
 }
 
