@@ -39,9 +39,10 @@ pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub page_data: Arc<dyn PageData>,
     pub cache: ViewCache,
-    /// Callers and plans remembered under their versions (see `memo`).
+    /// Callers remembered under their grants' version (see `memo`).
     pub memo: Arc<crate::memo::Memo>,
-    /// Sessions, tenants and region versions held in memory, exactly current (see `mirror`).
+    /// Sessions, tenants, plans and region versions held in memory, exactly current (see
+    /// `mirror`).
     pub mirror: Arc<Mirror>,
     pub metrics: Metrics,
     pub session_policy: SessionPolicy,

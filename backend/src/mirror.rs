@@ -1,5 +1,5 @@
 //! An in-process mirror of the rows a request reads before anything else: its session, the
-//! tenant it names, and the versions a region comparison's cache key is made of. With it a
+//! tenant and plan it names, and the versions a region comparison's cache key is made of. With it a
 //! view served from the cache costs no round trip to PostgreSQL at all.
 //!
 //! Exact, not eventual. PostgreSQL tells every instance of each change to those rows (the
@@ -23,7 +23,7 @@
 
 use crate::bounded::{Bounded, lock};
 use crate::comparison::{self, RegionRecord};
-use crate::read::{self, TenantRecord};
+use crate::read::{self, PlanEntry, TenantRecord};
 use crate::session::{self, LiveSession, SessionPolicy, SessionUser};
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
@@ -43,6 +43,7 @@ const SYNC_TIMEOUT: Duration = Duration::from_millis(250);
 /// Pause before listening again after the connection was lost.
 const RECONNECT_AFTER: Duration = Duration::from_millis(500);
 const MAX_SESSIONS: usize = 100_000;
+const MAX_PLANS: usize = 20_000;
 /// Region comparisons are kept per (region, catalog key), and the key comes from the URL.
 const MAX_REGIONS: usize = 10_000;
 
@@ -97,6 +98,10 @@ struct Copies {
     regions: Bounded<(String, Option<String>), RegionRecord>,
     /// Moves with every notification about tenants, regions or the catalog.
     tenant_epoch: u64,
+    plans: Bounded<Uuid, PlanEntry>,
+    /// Moves with every notification about plans (not with every write: a plan changes
+    /// rarely, its tenant's data version all the time).
+    plan_epoch: u64,
 }
 
 impl Copies {
@@ -108,12 +113,14 @@ impl Copies {
             slugs: HashMap::new(),
             regions: Bounded::new(MAX_REGIONS, usize::MAX),
             tenant_epoch: 0,
+            plans: Bounded::new(MAX_PLANS, usize::MAX),
+            plan_epoch: 0,
         }
     }
 
     fn forget_everything(&mut self) {
-        let (session_epoch, tenant_epoch) = (self.session_epoch + 1, self.tenant_epoch + 1);
-        *self = Copies { session_epoch, tenant_epoch, ..Copies::new() };
+        let epochs = (self.session_epoch + 1, self.tenant_epoch + 1, self.plan_epoch + 1);
+        *self = Copies { session_epoch: epochs.0, tenant_epoch: epochs.1, plan_epoch: epochs.2, ..Copies::new() };
     }
 
     fn forget_tenants(&mut self, keep: impl Fn(&TenantRecord) -> bool) {
@@ -144,19 +151,22 @@ impl Copies {
                 self.regions.retain(|_, r| r.region_id != region);
             }
             Change::CatalogEntry(key) => self.regions.retain(|(_, k), _| k.as_deref() != Some(key.as_str())),
+            Change::Plan(plan) => self.plans.remove(&plan),
             Change::Unreadable => self.forget_everything(),
         }
         match kind {
-            Kind::Sessions => self.session_epoch += 1,
-            Kind::Tenants => self.tenant_epoch += 1,
-            Kind::Both => {}
+            Some(Kind::Sessions) => self.session_epoch += 1,
+            Some(Kind::Tenants) => self.tenant_epoch += 1,
+            Some(Kind::Plans) => self.plan_epoch += 1,
+            None => {}
         }
     }
 
     fn epoch(&self, kind: Kind) -> u64 {
         match kind {
             Kind::Sessions => self.session_epoch,
-            Kind::Tenants | Kind::Both => self.tenant_epoch,
+            Kind::Tenants => self.tenant_epoch,
+            Kind::Plans => self.plan_epoch,
         }
     }
 }
@@ -165,17 +175,18 @@ impl Copies {
 enum Kind {
     Sessions,
     Tenants,
-    /// Already counted (everything was forgotten).
-    Both,
+    Plans,
 }
 
-fn change_kind(change: &Change) -> Kind {
+/// The kind whose epoch a change moves; None when it forgets everything (which moves all).
+fn change_kind(change: &Change) -> Option<Kind> {
     match change {
-        Change::SessionEnded(_) | Change::User(_) => Kind::Sessions,
+        Change::SessionEnded(_) | Change::User(_) => Some(Kind::Sessions),
         Change::DataVersion { .. } | Change::Tenant { .. } | Change::Region(_) | Change::CatalogEntry(_) => {
-            Kind::Tenants
+            Some(Kind::Tenants)
         }
-        Change::Unreadable => Kind::Both,
+        Change::Plan(_) => Some(Kind::Plans),
+        Change::Unreadable => None,
     }
 }
 
@@ -195,6 +206,7 @@ enum Change {
     },
     Region(Uuid),
     CatalogEntry(String),
+    Plan(Uuid),
     /// Not understood: everything held is forgotten, which is always safe.
     Unreadable,
 }
@@ -231,6 +243,7 @@ fn read_notice(payload: &str) -> Notice<'_> {
         }),
         "r" => rest.parse().ok().map(Change::Region),
         "c" => Some(Change::CatalogEntry(rest.to_owned())),
+        "p" => rest.parse().ok().map(Change::Plan),
         _ => None,
     };
     Notice::Change(change.unwrap_or(Change::Unreadable))
@@ -373,6 +386,20 @@ impl Mirror {
         self.held_or_read(synced, Kind::Tenants, held, read::find_tenant(pool, slug), keep).await
     }
 
+    /// The plan `plan_id` as first read under tenant `tenant_id` (404 when that tenant has no
+    /// such plan); the caller checks the tenant.
+    pub async fn plan(
+        &self,
+        pool: &PgPool,
+        synced: Option<Synced>,
+        tenant_id: Uuid,
+        plan_id: Uuid,
+    ) -> crate::error::Result<PlanEntry> {
+        let held = |copies: &Copies| copies.plans.get(&plan_id);
+        let keep = |copies: &mut Copies, found: PlanEntry| copies.plans.insert(plan_id, found, 1);
+        self.held_or_read(synced, Kind::Plans, held, read::plan_entry(pool, tenant_id, plan_id), keep).await
+    }
+
     /// The region `slug` with its comparison's versions (404 when there is none).
     pub async fn region(
         &self,
@@ -508,6 +535,7 @@ mod tests {
         );
         assert_eq!(read_notice(&format!("r:{region}")), Notice::Change(Change::Region(region)));
         assert_eq!(read_notice("c:gdp:per_capita"), Notice::Change(Change::CatalogEntry("gdp:per_capita".into())));
+        assert_eq!(read_notice(&format!("p:{tenant}")), Notice::Change(Change::Plan(tenant)));
         for garbled in ["", "x", "s:12", "v:1:2:3", "t:only-one", "b:no-number", "q:anything"] {
             assert_eq!(read_notice(garbled), Notice::Change(Change::Unreadable), "{garbled:?}");
         }
@@ -579,6 +607,6 @@ mod tests {
         assert!(copies.sessions.get(&[1; 32]).is_none() && copies.sessions.get(&[2; 32]).is_none());
         assert_eq!(copies.session_epoch, 2);
         copies.apply(Change::Unreadable);
-        assert_eq!((copies.session_epoch, copies.tenant_epoch), (3, 1));
+        assert_eq!((copies.session_epoch, copies.tenant_epoch, copies.plan_epoch), (3, 1, 1));
     }
 }

@@ -6,6 +6,7 @@ use crate::access::{TenantRef, TenantScope, plan_visible, tenant_scope};
 use crate::clock::Clock;
 use crate::db;
 use crate::error::{ApiError, Result};
+use crate::mirror::{Mirror, Synced};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -169,30 +170,35 @@ fn shown_to(caller: &Caller, tenant: TenantRecord, plan: PlanSummary, notes: Opt
     Ok(VisiblePlan { tenant, plan, notes, scope })
 }
 
-/// `visible_plan` for a handler that needs nothing else from PostgreSQL: the plan is taken
-/// from `memo` when remembered under the tenant's current data version (which
-/// `find_tenant` just read), else read and remembered.
-pub async fn visible_plan_remembered(
+/// What the read path keeps of a plan to decide who may see it (see `mirror`).
+#[derive(Debug, Clone)]
+pub struct PlanEntry {
+    pub tenant_id: Uuid,
+    pub plan: PlanSummary,
+    pub notes: Option<String>,
+}
+
+/// The plan `plan_id` of tenant `tenant_id` (404 when it has none such), in its own
+/// transaction.
+pub async fn plan_entry(pool: &PgPool, tenant_id: Uuid, plan_id: Uuid) -> Result<PlanEntry> {
+    let mut tx = db::tenant_tx(pool, &[tenant_id]).await?;
+    let row = plan_record(&mut tx, tenant_id, plan_id).await?;
+    tx.commit().await?;
+    Ok(PlanEntry { tenant_id, plan: row.summary()?, notes: row.notes })
+}
+
+/// `visible_plan` for a handler that needs nothing else from PostgreSQL: the plan comes
+/// from the mirror when this request is synced with it.
+pub async fn visible_plan_mirrored(
     pool: &PgPool,
-    memo: &crate::memo::Memo,
+    (mirror, synced): (&Mirror, Option<Synced>),
     tenant: TenantRecord,
     caller: &Caller,
     plan_id: Uuid,
 ) -> Result<VisiblePlan> {
-    let version = tenant.data_version;
-    let entry = match memo.plan(plan_id, version) {
-        Some(entry) => entry,
-        None => {
-            let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-            let row = plan_record(&mut tx, tenant.tenant_id, plan_id).await?;
-            tx.commit().await?;
-            let entry = crate::memo::PlanEntry { tenant_id: tenant.tenant_id, plan: row.summary()?, notes: row.notes };
-            memo.remember_plan(plan_id, version, entry.clone());
-            entry
-        }
-    };
-    // The key names the plan, not its tenant: a plan id asked for under another tenant is
-    // not found, as from PostgreSQL.
+    let entry = mirror.plan(pool, synced, tenant.tenant_id, plan_id).await?;
+    // The mirror keeps plans by id: one asked for under another tenant is not found, as
+    // from PostgreSQL.
     if entry.tenant_id != tenant.tenant_id {
         return Err(ApiError::NotFound("plan"));
     }

@@ -61,7 +61,8 @@ async fn get_dashboard(
 ) -> Result<Response> {
     let plan_id = parse_id("plan", &id)?;
     let tenant = state.tenant(&fresh, &slug).await?;
-    let visible = read::visible_plan_remembered(&state.pool, &state.memo, tenant, &caller, plan_id).await?;
+    let synced = fresh.synced(&state.mirror).await;
+    let visible = read::visible_plan_mirrored(&state.pool, (&state.mirror, synced), tenant, &caller, plan_id).await?;
     let today = state.clock.today_in(&visible.tenant.time_zone);
     let data_version = visible.tenant.data_version;
     // The same for every reader who may see the plan: approved figures only.

@@ -78,6 +78,25 @@ async fn grants_and_deactivation_changed_in_postgresql_apply_to_the_next_request
     assert_eq!(status(&a, "/api/v1/me", &cookie).await, 401);
 }
 
+/// A plan made internal straight in PostgreSQL is hidden from the public on the next read of
+/// every instance (the mirror keeps plans, and drops them when told they changed).
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_plan_withdrawn_in_postgresql_is_hidden_on_the_next_read(pool: PgPool) {
+    let (a, b) = two_instances(pool).await;
+    let cookie = session_cookie(&a, ADMIN).await;
+    until_mirrored(&b, &cookie).await;
+    let plan = a.seed_plan_id().await;
+    let dashboard = format!("/api/v1/tenants/qianjiang/plans/{plan}/dashboard");
+    assert_eq!(b.get(&dashboard).await.status(), 200);
+    sqlx::query("update plan set visibility = 'internal' where plan_id = $1")
+        .bind(plan)
+        .execute(&a.admin)
+        .await
+        .unwrap();
+    assert_eq!(b.get(&dashboard).await.status(), 404);
+    assert_eq!(status(&b, &dashboard, &cookie).await, 200, "the district's own staff still see it");
+}
+
 /// Writes through either instance, each followed at once by a read through the other: every
 /// read names the version the write made.
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
