@@ -66,8 +66,8 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         let page_data = Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone() });
-        let metrics = Metrics::new(cache.stats.clone(), pool.clone());
         let mirror = Arc::new(Mirror::start(&pool));
+        let metrics = Metrics::new(cache.stats.clone(), mirror.stats().clone(), pool.clone());
         AppState(Arc::new(Shared {
             pool,
             clock,

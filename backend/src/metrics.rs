@@ -1,8 +1,9 @@
 //! The service's metrics (exported over OTLP when telemetry is on; no-ops otherwise):
-//! request duration by route and status, cache hits and misses, database pool usage, and
-//! sign-ins that succeeded or failed.
+//! request duration by route and status, cache hits and misses, the mirror's syncs, barriers
+//! and fallbacks to PostgreSQL, database pool usage, and sign-ins that succeeded or failed.
 
 use crate::cache::CacheStats;
+use crate::mirror::MirrorStats;
 use opentelemetry::metrics::{Counter, Histogram, Meter, ObservableCounter, ObservableGauge};
 use opentelemetry::{KeyValue, global};
 use sqlx::PgPool;
@@ -14,10 +15,25 @@ fn meter() -> Meter {
     global::meter("planboard")
 }
 
-/// Instruments read through callbacks: cache counters, then pool gauges.
+/// Instruments read through callbacks: cache and mirror counters, then pool gauges.
 struct Observed {
-    _cache: [ObservableCounter<u64>; 3],
+    _counters: [ObservableCounter<u64>; 6],
     _pool: [ObservableGauge<u64>; 2],
+}
+
+/// A counter that reports `read` of `stats` whenever metrics are collected.
+fn observed<S: Send + Sync + 'static>(
+    meter: &Meter,
+    (name, description): (&'static str, &'static str),
+    stats: &Arc<S>,
+    read: fn(&S) -> &std::sync::atomic::AtomicU64,
+) -> ObservableCounter<u64> {
+    let stats = stats.clone();
+    meter
+        .u64_observable_counter(name)
+        .with_description(description)
+        .with_callback(move |o| o.observe(read(&stats).load(Ordering::Relaxed), &[]))
+        .build()
 }
 
 /// Instruments recorded from request handling.
@@ -30,22 +46,23 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(cache: Arc<CacheStats>, pool: PgPool) -> Self {
+    pub fn new(cache: Arc<CacheStats>, mirror: Arc<MirrorStats>, pool: PgPool) -> Self {
         let meter = meter();
-        let counter = |name: &'static str, description: &'static str, read: fn(&CacheStats) -> u64| {
-            let stats = cache.clone();
-            meter
-                .u64_observable_counter(name)
-                .with_description(description)
-                .with_callback(move |o| o.observe(read(&stats), &[]))
-                .build()
-        };
-        let hits = counter("planboard.cache.hits", "Views served from Redis", |s| s.hits.load(Ordering::Relaxed));
-        let misses =
-            counter("planboard.cache.misses", "Views computed and stored", |s| s.misses.load(Ordering::Relaxed));
-        let bypasses = counter("planboard.cache.bypasses", "Views computed while Redis was unavailable", |s| {
-            s.bypasses.load(Ordering::Relaxed)
-        });
+        let counters = [
+            observed(&meter, ("planboard.cache.hits", "Views served from Redis"), &cache, |s| &s.hits),
+            observed(&meter, ("planboard.cache.misses", "Views computed and stored"), &cache, |s| &s.misses),
+            observed(&meter, ("planboard.cache.bypasses", "Views computed while Redis was unavailable"), &cache, |s| {
+                &s.bypasses
+            }),
+            observed(&meter, ("planboard.mirror.syncs", "Requests answered from the mirror"), &mirror, |s| &s.syncs),
+            observed(&meter, ("planboard.mirror.barriers", "Barriers sent"), &mirror, |s| &s.barriers),
+            observed(
+                &meter,
+                ("planboard.mirror.unsynced", "Requests that read PostgreSQL: the mirror was down or late"),
+                &mirror,
+                |s| &s.unsynced,
+            ),
+        ];
         let (p1, p2) = (pool.clone(), pool);
         let pool_size = meter
             .u64_observable_gauge("db.client.connection.count")
@@ -64,7 +81,7 @@ impl Metrics {
                 .with_description("Duration of HTTP requests")
                 .build(),
             logins: meter.u64_counter("planboard.logins").with_description("Sign-in attempts by outcome").build(),
-            _observed: Arc::new(Observed { _cache: [hits, misses, bypasses], _pool: [pool_size, pool_idle] }),
+            _observed: Arc::new(Observed { _counters: counters, _pool: [pool_size, pool_idle] }),
         }
     }
 

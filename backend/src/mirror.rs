@@ -79,7 +79,7 @@ struct Shared {
     /// The newest of this instance's barriers that came back.
     barrier_back: watch::Sender<u64>,
     copies: Mutex<Copies>,
-    stats: MirrorStats,
+    stats: Arc<MirrorStats>,
 }
 
 /// Barriers are numbered: `sent` went out, requests that arrived since want `sent + 1`.
@@ -276,7 +276,7 @@ impl Mirror {
             barrier_wanted: Notify::new(),
             barrier_back: watch::Sender::new(0),
             copies: Mutex::new(Copies::new()),
-            stats: MirrorStats::default(),
+            stats: Arc::default(),
         });
         let options = (*pool.connect_options()).clone();
         let tasks = vec![
@@ -286,7 +286,7 @@ impl Mirror {
         Mirror { shared, tasks }
     }
 
-    pub fn stats(&self) -> &MirrorStats {
+    pub fn stats(&self) -> &Arc<MirrorStats> {
         &self.shared.stats
     }
 

@@ -157,7 +157,12 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
         .flat_map(|s| s["metrics"].as_array().cloned().unwrap_or_default())
         .filter_map(|m| m["name"].as_str().map(str::to_owned))
         .collect();
-    for name in ["http.server.request.duration", "planboard.cache.bypasses", "db.client.connection.count"] {
+    for name in [
+        "http.server.request.duration",
+        "planboard.cache.bypasses",
+        "planboard.mirror.syncs",
+        "db.client.connection.count",
+    ] {
         assert!(metric_names.iter().any(|n| n == name), "metric {name} missing from {metric_names:?}");
     }
     eprintln!("span tree of the dashboard request:");
