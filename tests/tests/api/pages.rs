@@ -134,3 +134,38 @@ async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
     assert!(plan.contains(&format!("/t/qianjiang/indicators/{id}")), "the plan page links to the indicator page");
     assert_eq!(app.get(&format!("/t/qianjiang/indicators/{}", uuid::Uuid::new_v4())).await.status(), 404);
 }
+
+/// A region of more than a hundred districts is compared a page at a time: the page says
+/// which districts it shows of how many, ranks on from the page before, and links the pages
+/// either side in the same order.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_comparison_page_pages_through_a_large_region(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    backend::demo::add(&app.admin, 101, chrono::Utc::now()).await.unwrap();
+    app.add_user("platform@planboard.cn", shared::model::Role::PlatformAdmin, None, None, &[]).await;
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let page = |query: &'static str| {
+        let url = app.url(&format!("/regions/demo{query}"));
+        let platform = platform.clone();
+        async move { platform.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let first = page("?sort=name").await;
+    assert_eq!(first.matches("data-tenant=").count(), 100);
+    assert!(first.contains("data-tenant=\"demo-001\"") && !first.contains("data-tenant=\"demo-101\""));
+    // The pager's markup without the hydration markers after dynamic text.
+    let pager = |html: &str| -> String {
+        let p = html.split("data-testid=\"pager\"").nth(1).expect("a pager").split("</p>").next().unwrap();
+        p.replace("<!>", "")
+    };
+    let pager_first = pager(&first);
+    assert!(pager_first.contains("1–100 / 101"), "{pager_first}");
+    assert!(pager_first.contains("href=\"?sort=name&amp;page=2\"") && !pager_first.contains("rel=\"prev\""));
+
+    let second = page("?sort=name&page=2").await;
+    assert_eq!(second.matches("data-tenant=").count(), 1);
+    assert!(second.contains("data-tenant=\"demo-101\""));
+    assert!(second.replace("<!>", "").contains("<td class=\"num\">101</td>"), "ranks go on from the page before");
+    let pager_second = pager(&second);
+    assert!(pager_second.contains("101–101 / 101"), "{pager_second}");
+    assert!(pager_second.contains("href=\"?sort=name\"") && !pager_second.contains("rel=\"next\""));
+}
