@@ -30,7 +30,7 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, OnceCell, watch};
@@ -50,6 +50,13 @@ const MAX_REGIONS: usize = 10_000;
 /// Proof that the mirror held every change committed before the request that got it arrived.
 #[derive(Debug, Clone, Copy)]
 pub struct Synced(());
+
+/// Whether the mirror listens now, and how many connections it has listened on so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Listening {
+    pub up: bool,
+    pub connections: u64,
+}
 
 /// Counts for metrics and tests.
 #[derive(Debug, Default)]
@@ -71,8 +78,9 @@ pub struct Mirror {
 struct Shared {
     /// Tells this instance's barriers apart from other instances'.
     instance: String,
-    /// The LISTEN connection is up.
-    listening: AtomicBool,
+    /// Whether the LISTEN connection is up, and how many times it has come up: requests
+    /// read the first, tests and operators wait on either.
+    listening: watch::Sender<Listening>,
     barriers: Mutex<Barriers>,
     /// Wakes the task that sends barriers.
     barrier_wanted: Notify,
@@ -264,14 +272,15 @@ impl Mirror {
     /// Starts listening on the database of `pool` (connecting as the same role, outside the
     /// pool). Until the first connection is up, requests read PostgreSQL.
     pub fn start(pool: &PgPool) -> Self {
-        let mut id = [0u8; 8];
-        let instance = match getrandom::fill(&mut id) {
-            Ok(()) => id.iter().map(|b| format!("{b:02x}")).collect(),
-            Err(_) => format!("{}-{:p}", std::process::id(), &id),
-        };
+        // Tells this instance's barriers from others'; without randomness (never seen), the
+        // process and the clock still differ between instances.
+        let instance = session::random_hex::<8>().unwrap_or_else(|_| {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            format!("{}-{}", std::process::id(), now.as_nanos())
+        });
         let shared = Arc::new(Shared {
             instance,
-            listening: AtomicBool::new(false),
+            listening: watch::Sender::new(Listening::default()),
             barriers: Mutex::default(),
             barrier_wanted: Notify::new(),
             barrier_back: watch::Sender::new(0),
@@ -290,11 +299,16 @@ impl Mirror {
         &self.shared.stats
     }
 
+    /// The state of the LISTEN connection, to wait on (`wait_for`) or read.
+    pub fn listening(&self) -> watch::Receiver<Listening> {
+        self.shared.listening.subscribe()
+    }
+
     /// Waits until this instance has applied every change committed before the call; None
     /// when the mirror cannot say (then read PostgreSQL).
     pub async fn sync(&self) -> Option<Synced> {
         let shared = &self.shared;
-        let synced = if shared.listening.load(Ordering::Acquire) {
+        let synced = if shared.listening.borrow().up {
             let (needed, first) = {
                 let mut barriers = lock(&shared.barriers);
                 let needed = barriers.sent + 1;
@@ -442,7 +456,7 @@ async fn listen(shared: Arc<Shared>, options: PgConnectOptions) {
             Ok(mut listener) => {
                 // Anything read before this point may have missed a notification.
                 lock(&shared.copies).forget_everything();
-                shared.listening.store(true, Ordering::Release);
+                shared.listening.send_modify(|l| *l = Listening { up: true, connections: l.connections + 1 });
                 while let Ok(Some(notification)) = listener.try_recv().await {
                     match read_notice(notification.payload()) {
                         Notice::Barrier(instance, n) if instance == shared.instance => {
@@ -456,7 +470,7 @@ async fn listen(shared: Arc<Shared>, options: PgConnectOptions) {
                         Notice::Change(change) => lock(&shared.copies).apply(change),
                     }
                 }
-                shared.listening.store(false, Ordering::Release);
+                shared.listening.send_modify(|l| l.up = false);
                 lock(&shared.copies).forget_everything();
                 tracing::warn!("lost the connection that listens for changes; reading PostgreSQL until it is back");
             }

@@ -29,10 +29,15 @@ impl Default for SessionPolicy {
 /// Last-seen times are refreshed at most this often, so reads do not each write a row.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-fn new_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a session token: {e}"))?;
+/// `N` random bytes, as hex.
+pub fn random_hex<const N: usize>() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn new_token() -> anyhow::Result<String> {
+    random_hex::<32>().map_err(|e| anyhow::anyhow!("no randomness for a session token: {e}"))
 }
 
 /// Starts a session for `user_id`; returns the token for the cookie.

@@ -4,7 +4,7 @@
 use shared::model::Role;
 use sqlx::PgPool;
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tests::{TestApp, seeded, spawn_with_redis};
 
 const ADMIN: &str = "admin@qianjiang.gov.cn";
@@ -126,20 +126,20 @@ async fn every_read_after_a_write_on_another_instance_carries_its_version(pool: 
     }
 }
 
-/// Asks `/api/v1/me` until an answer came through the mirror (it listens a moment after
-/// the server starts, and again a moment after its connection was lost).
+/// Waits until the mirror of `app` listens on a connection made after `connections` ones
+/// (it listens a moment after the server starts, and again a moment after its connection
+/// was lost), then checks a request of `cookie` is answered through it.
+async fn until_mirrored_after(app: &TestApp, cookie: &str, connections: u64) {
+    let mut listening = app.mirror.listening();
+    let up = listening.wait_for(|l| l.up && l.connections > connections);
+    tokio::time::timeout(Duration::from_secs(10), up).await.expect("the mirror is not listening").unwrap();
+    let before = app.mirror.stats().syncs.load(Relaxed);
+    assert_eq!(status(app, "/api/v1/me", cookie).await, 200);
+    assert!(app.mirror.stats().syncs.load(Relaxed) > before, "the request was not answered through the mirror");
+}
+
 async fn until_mirrored(app: &TestApp, cookie: &str) {
-    let stats = app.mirror.stats();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let before = stats.syncs.load(Relaxed);
-        assert_eq!(status(app, "/api/v1/me", cookie).await, 200);
-        if stats.syncs.load(Relaxed) > before {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the mirror is not listening");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until_mirrored_after(app, cookie, 0).await;
 }
 
 /// While the listening connection is lost, requests read PostgreSQL (and stay exact); the
@@ -149,6 +149,7 @@ async fn a_lost_listening_connection_falls_back_to_postgresql_and_recovers(pool:
     let (app, _) = two_instances(pool).await;
     let cookie = session_cookie(&app, ADMIN).await;
     until_mirrored(&app, &cookie).await;
+    let connections = app.mirror.listening().borrow().connections;
     let ended: Vec<bool> = sqlx::query_scalar(
         "select pg_terminate_backend(pid) from pg_stat_activity
          where datname = current_database() and query ilike 'LISTEN%'",
@@ -163,7 +164,7 @@ async fn a_lost_listening_connection_falls_back_to_postgresql_and_recovers(pool:
     set_active(false).await.unwrap();
     assert_eq!(status(&app, "/api/v1/me", &cookie).await, 401);
     set_active(true).await.unwrap();
-    until_mirrored(&app, &cookie).await;
+    until_mirrored_after(&app, &cookie, connections).await;
     set_active(false).await.unwrap();
     assert_eq!(status(&app, "/api/v1/me", &cookie).await, 401, "through the mirror again");
 }
