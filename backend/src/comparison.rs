@@ -114,6 +114,12 @@ struct CatalogRecord {
     total: i64,
 }
 
+/// The districts' indicators for catalog key `$2` in region `$1`: those of published plans.
+const CATALOG_ROWS: &str = "from tenant t
+     join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
+     join indicator i on i.plan_id = p.plan_id and i.catalog_key = $2
+     where t.region_id = $1";
+
 /// The page's districts' indicators for catalog `key`, ranked by progress; 404 for an
 /// unknown key.
 pub async fn indicator(
@@ -128,17 +134,14 @@ pub async fn indicator(
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(ApiError::NotFound("catalog key"))?;
-    let records: Vec<CatalogRecord> = sqlx::query_as(
+    let records: Vec<CatalogRecord> = sqlx::query_as(&format!(
         "select t.slug, t.name as tenant_name, t.is_demo, i.name as indicator_name, i.unit, i.baseline_year,
                 i.baseline_value, i.target_year, i.target_value, i.comparator, i.latest_period_year,
                 i.latest_period_quarter, i.latest_value, i.progress, i.status, count(*) over () as total
-         from tenant t
-         join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
-         join indicator i on i.plan_id = p.plan_id and i.catalog_key = $2
-         where t.region_id = $1
+         {CATALOG_ROWS}
          order by i.progress desc nulls last, t.slug
-         limit $3 offset $4",
-    )
+         limit $3 offset $4"
+    ))
     .bind(region_id)
     .bind(key)
     .bind(page.limit)
@@ -150,16 +153,11 @@ pub async fn indicator(
         None if page.offset == 0 => 0,
         // Past the last row: the count is not in any row.
         None => {
-            sqlx::query_scalar(
-                "select count(*) from tenant t
-             join plan p on p.tenant_id = t.tenant_id and p.status = 'published'
-             join indicator i on i.plan_id = p.plan_id and i.catalog_key = $2
-             where t.region_id = $1",
-            )
-            .bind(region_id)
-            .bind(key)
-            .fetch_one(&mut *conn)
-            .await?
+            sqlx::query_scalar(&format!("select count(*) {CATALOG_ROWS}"))
+                .bind(region_id)
+                .bind(key)
+                .fetch_one(&mut *conn)
+                .await?
         }
     };
     let rows = records

@@ -49,14 +49,18 @@ pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transact
     // BEGIN and the setting in one round trip (a simple query of two statements): every
     // read and write starts here. The ids are inlined, which is safe only because they are
     // UUIDs formatted here: hex digits and hyphens.
-    let ids = tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
+    let ids = tenant_list(tenants);
     pool.begin_with(format!("begin; select set_config('app.tenant_ids', '{ids}', true)")).await
+}
+
+/// The setting `app.tenant_ids` as `app_tenant_ids()` reads it: ids separated by commas.
+fn tenant_list(tenants: &[Uuid]) -> String {
+    tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Sets the tenants the current transaction may see and write (replacing any earlier set).
 pub async fn set_tenant_context(conn: &mut sqlx::PgConnection, tenants: &[Uuid]) -> sqlx::Result<()> {
-    let ids = tenants.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
-    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(ids).execute(conn).await?;
+    sqlx::query("select set_config('app.tenant_ids', $1, true)").bind(tenant_list(tenants)).execute(conn).await?;
     Ok(())
 }
 

@@ -105,7 +105,7 @@ async fn export_workbook(
     Path(path): Path<(String, String)>,
 ) -> Result<Response> {
     let (plan_id, document, history) = exported(&state, &caller, path, true).await?;
-    let history = history.unwrap_or(import::xlsx::History { reports: vec![], updates: vec![] });
+    let history = history.unwrap_or_default();
     let bytes = import::xlsx::export(&document, &history).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))
 }

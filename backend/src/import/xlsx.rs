@@ -141,6 +141,7 @@ pub struct UpdateLine {
 }
 
 /// What an export holds besides the plan.
+#[derive(Default)]
 pub struct History {
     pub reports: Vec<ReportLine>,
     pub updates: Vec<UpdateLine>,
