@@ -55,7 +55,9 @@ impl Metrics {
                 &s.bypasses
             }),
             observed(&meter, ("planboard.mirror.syncs", "Requests answered from the mirror"), &mirror, |s| &s.syncs),
-            observed(&meter, ("planboard.mirror.barriers", "Barriers sent"), &mirror, |s| &s.barriers),
+            observed(&meter, ("planboard.mirror.barriers", "Barriers run for waiting requests"), &mirror, |s| {
+                &s.barriers
+            }),
             observed(
                 &meter,
                 ("planboard.mirror.unsynced", "Requests that read PostgreSQL: the mirror was down or late"),

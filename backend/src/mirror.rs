@@ -1,17 +1,24 @@
 //! An in-process mirror of the rows a request reads before anything else: its session, the
 //! tenant and plan it names, and the versions a region comparison's cache key is made of. With it a
-//! view served from the cache costs no round trip to PostgreSQL at all.
+//! view served from the cache costs no query of its own to PostgreSQL.
 //!
 //! Exact, not eventual. PostgreSQL tells every instance of each change to those rows (the
 //! triggers of migration `change_notifications`, on one LISTEN connection per instance), in
-//! commit order. Before a request trusts the mirror it waits for a *barrier*: a notification
-//! this instance sends itself after the request arrived. Notifications arrive in commit
-//! order, so once the barrier is back, every change committed before the request arrived has
-//! been applied, whichever instance made it: a write acknowledged anywhere is in the next
-//! read everywhere (PRODUCT.md §4), and a session ended anywhere is refused at once. One
-//! barrier serves every request that arrived before it was sent, so under load it costs one
-//! tiny statement per batch of requests: its price is latency (about one round trip), not
-//! throughput.
+//! commit order. Before a request trusts the mirror it waits for a *barrier*: a round trip on
+//! that same connection, sent after the request arrived. It is enough because of two things
+//! PostgreSQL (14 and later) does:
+//! - a transaction that notified signals every listening session before its commit is
+//!   acknowledged (`AtCommit_Notify`), and queue order is commit order (a notifying commit
+//!   holds a global lock);
+//! - a listening session sends every notification it has been signalled of before it reports
+//!   ready for the next query (`PostgresMain`, before `ReadyForQuery`).
+//!
+//! So once the barrier's answer is in, every change committed before the request arrived has
+//! been received, and it is applied before the barrier counts as back, whichever instance
+//! made the change: a write acknowledged anywhere is in the next read everywhere (PRODUCT.md
+//! §4), and a session ended anywhere is refused at once. One barrier serves every request
+//! that arrived before it was sent; it costs one trivial statement per batch of requests and
+//! touches no other session.
 //!
 //! When the LISTEN connection is down, or a barrier is not back within `SYNC_TIMEOUT`,
 //! requests read PostgreSQL as they would without a mirror. Every (re)connection empties the
@@ -27,7 +34,7 @@ use crate::read::{self, PlanEntry, TenantRecord};
 use crate::session::{self, LiveSession, SessionPolicy, SessionUser};
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{Executor, PgPool};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,10 +45,15 @@ use uuid::Uuid;
 
 /// The channel the triggers notify on.
 pub const CHANNEL: &str = "planboard_changes";
+/// How the listening connection names itself (`pg_stat_activity.application_name`).
+pub const APPLICATION_NAME: &str = "planboard mirror";
 /// Longest wait for a barrier before reading PostgreSQL instead.
 const SYNC_TIMEOUT: Duration = Duration::from_millis(250);
 /// Pause before listening again after the connection was lost.
 const RECONNECT_AFTER: Duration = Duration::from_millis(500);
+/// With no request waiting, the connection is still read this often: notifications do not
+/// pile up, and a lost connection is noticed.
+const IDLE_READ: Duration = Duration::from_millis(100);
 const MAX_SESSIONS: usize = 100_000;
 const MAX_PLANS: usize = 20_000;
 /// Region comparisons are kept per (region, catalog key), and the key comes from the URL.
@@ -63,34 +75,33 @@ pub struct Listening {
 pub struct MirrorStats {
     /// Requests that waited for a barrier and got it.
     pub syncs: AtomicU64,
-    /// Barriers sent: far fewer than syncs under load.
+    /// Barriers run for waiting requests: far fewer than syncs under load.
     pub barriers: AtomicU64,
     /// Requests that read PostgreSQL because the mirror was down or late.
     pub unsynced: AtomicU64,
 }
 
-/// The mirror of one instance; its two tasks end when it is dropped.
+/// The mirror of one instance; its task ends when it is dropped.
 pub struct Mirror {
     shared: Arc<Shared>,
-    tasks: Vec<tokio::task::AbortHandle>,
+    task: tokio::task::AbortHandle,
 }
 
 struct Shared {
-    /// Tells this instance's barriers apart from other instances'.
-    instance: String,
     /// Whether the LISTEN connection is up, and how many times it has come up: requests
     /// read the first, tests and operators wait on either.
     listening: watch::Sender<Listening>,
     barriers: Mutex<Barriers>,
-    /// Wakes the task that sends barriers.
+    /// Wakes the task that runs barriers.
     barrier_wanted: Notify,
-    /// The newest of this instance's barriers that came back.
+    /// The newest barrier that came back.
     barrier_back: watch::Sender<u64>,
     copies: Mutex<Copies>,
     stats: Arc<MirrorStats>,
 }
 
-/// Barriers are numbered: `sent` went out, requests that arrived since want `sent + 1`.
+/// Barriers are numbered: `sent` went out, requests that arrived since want `sent + 1`
+/// (`wanted`).
 #[derive(Default)]
 struct Barriers {
     sent: u64,
@@ -219,24 +230,10 @@ enum Change {
     Unreadable,
 }
 
-/// What a notification's payload says: a change, or a barrier of instance `.0` numbered `.1`.
-#[derive(Debug, PartialEq, Eq)]
-enum Notice<'a> {
-    Change(Change),
-    Barrier(&'a str, u64),
-}
-
-fn read_notice(payload: &str) -> Notice<'_> {
-    let unreadable = Notice::Change(Change::Unreadable);
-    let Some((kind, rest)) = payload.split_once(':') else { return unreadable };
+fn read_change(payload: &str) -> Change {
+    let Some((kind, rest)) = payload.split_once(':') else { return Change::Unreadable };
     let ids = |text: &str| text.split(':').map(|id| id.parse::<Uuid>().ok()).collect::<Option<Vec<_>>>();
     let change = match kind {
-        "b" => {
-            return match rest.split_once(':').and_then(|(instance, n)| Some((instance, n.parse().ok()?))) {
-                Some((instance, n)) => Notice::Barrier(instance, n),
-                None => unreadable,
-            };
-        }
         "s" => hex_hash(rest).map(Change::SessionEnded),
         "u" => rest.parse().ok().map(Change::User),
         "t" => ids(rest).and_then(|ids| match ids[..] {
@@ -254,7 +251,7 @@ fn read_notice(payload: &str) -> Notice<'_> {
         "p" => rest.parse().ok().map(Change::Plan),
         _ => None,
     };
-    Notice::Change(change.unwrap_or(Change::Unreadable))
+    change.unwrap_or(Change::Unreadable)
 }
 
 fn hex_hash(text: &str) -> Option<[u8; 32]> {
@@ -272,14 +269,7 @@ impl Mirror {
     /// Starts listening on the database of `pool` (connecting as the same role, outside the
     /// pool). Until the first connection is up, requests read PostgreSQL.
     pub fn start(pool: &PgPool) -> Self {
-        // Tells this instance's barriers from others'; without randomness (never seen), the
-        // process and the clock still differ between instances.
-        let instance = session::random_hex::<8>().unwrap_or_else(|_| {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            format!("{}-{}", std::process::id(), now.as_nanos())
-        });
         let shared = Arc::new(Shared {
-            instance,
             listening: watch::Sender::new(Listening::default()),
             barriers: Mutex::default(),
             barrier_wanted: Notify::new(),
@@ -287,12 +277,9 @@ impl Mirror {
             copies: Mutex::new(Copies::new()),
             stats: Arc::default(),
         });
-        let options = (*pool.connect_options()).clone();
-        let tasks = vec![
-            tokio::spawn(listen(shared.clone(), options.clone())).abort_handle(),
-            tokio::spawn(send_barriers(shared.clone(), options)).abort_handle(),
-        ];
-        Mirror { shared, tasks }
+        let options = pool.connect_options().as_ref().clone().application_name(APPLICATION_NAME);
+        let task = tokio::spawn(listen(shared.clone(), options)).abort_handle();
+        Mirror { shared, task }
     }
 
     pub fn stats(&self) -> &Arc<MirrorStats> {
@@ -321,7 +308,15 @@ impl Mirror {
                 shared.barrier_wanted.notify_one();
             }
             let mut back = shared.barrier_back.subscribe();
-            matches!(tokio::time::timeout(SYNC_TIMEOUT, back.wait_for(|n| *n >= needed)).await, Ok(Ok(_)))
+            let mut listening = shared.listening.subscribe();
+            // A lost connection answers at once: its barrier will never come back.
+            let waited = tokio::time::timeout(SYNC_TIMEOUT, async {
+                tokio::select! {
+                    back = back.wait_for(|n| *n >= needed) => back.is_ok(),
+                    _ = listening.wait_for(|l| !l.up) => false,
+                }
+            });
+            waited.await.unwrap_or(false)
         } else {
             false
         };
@@ -432,9 +427,7 @@ impl Mirror {
 
 impl Drop for Mirror {
     fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
+        self.task.abort();
     }
 }
 
@@ -449,7 +442,8 @@ impl Freshness {
     }
 }
 
-/// Applies every notification; on a lost connection forgets everything and listens again.
+/// Keeps the mirror in step on one listening connection; on a lost connection forgets
+/// everything and listens again.
 async fn listen(shared: Arc<Shared>, options: PgConnectOptions) {
     loop {
         match listening(&options).await {
@@ -457,22 +451,10 @@ async fn listen(shared: Arc<Shared>, options: PgConnectOptions) {
                 // Anything read before this point may have missed a notification.
                 lock(&shared.copies).forget_everything();
                 shared.listening.send_modify(|l| *l = Listening { up: true, connections: l.connections + 1 });
-                while let Ok(Some(notification)) = listener.try_recv().await {
-                    match read_notice(notification.payload()) {
-                        Notice::Barrier(instance, n) if instance == shared.instance => {
-                            shared.barrier_back.send_if_modified(|back| {
-                                let newer = n > *back;
-                                *back = (*back).max(n);
-                                newer
-                            });
-                        }
-                        Notice::Barrier(..) => {}
-                        Notice::Change(change) => lock(&shared.copies).apply(change),
-                    }
-                }
+                let lost = run_barriers(&shared, &mut listener).await;
                 shared.listening.send_modify(|l| l.up = false);
                 lock(&shared.copies).forget_everything();
-                tracing::warn!("lost the connection that listens for changes; reading PostgreSQL until it is back");
+                tracing::warn!(error = %lost, "lost the connection that listens for changes; reading PostgreSQL until it is back");
             }
             Err(e) => tracing::warn!(error = %e, "cannot listen for changes; reading PostgreSQL meanwhile"),
         }
@@ -490,45 +472,34 @@ async fn listening(options: &PgConnectOptions) -> sqlx::Result<PgListener> {
     Ok(listener)
 }
 
-/// Sends the barriers requests ask for, one after another, on a connection of its own.
-async fn send_barriers(shared: Arc<Shared>, options: PgConnectOptions) {
-    let mut connection: Option<PgConnection> = None;
+/// Runs the barriers requests ask for (and one every `IDLE_READ` without them) until the
+/// connection fails. The notifications that arrive during a barrier's round trip are
+/// buffered by the listener in order; all are applied before the barrier counts as back.
+async fn run_barriers(shared: &Shared, listener: &mut PgListener) -> sqlx::Error {
     loop {
-        shared.barrier_wanted.notified().await;
-        loop {
-            let next = {
-                let mut barriers = lock(&shared.barriers);
-                if barriers.wanted <= barriers.sent {
-                    break;
-                }
-                barriers.sent += 1;
-                barriers.sent
-            };
-            if connection.is_none() {
-                connection = barrier_connection(&options).await.ok();
-            }
-            // Without a connection the waiting requests time out and read PostgreSQL.
-            let Some(conn) = connection.as_mut() else { break };
-            let sent = sqlx::query("select pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(format!("b:{}:{next}", shared.instance))
-                .execute(&mut *conn)
-                .await;
-            match sent {
-                Ok(_) => {
-                    shared.stats.barriers.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(_) => connection = None,
+        let _ = tokio::time::timeout(IDLE_READ, shared.barrier_wanted.notified()).await;
+        let (round, wanted) = {
+            let mut barriers = lock(&shared.barriers);
+            let wanted = barriers.wanted > barriers.sent;
+            barriers.sent += 1;
+            (barriers.sent, wanted)
+        };
+        // The trait's method, not `sqlx::raw_sql`: the latter's future is not provably
+        // `Send` for the spawned task.
+        if let Err(e) = listener.execute("select 1").await {
+            return e;
+        }
+        {
+            let mut copies = lock(&shared.copies);
+            while let Some(notification) = listener.next_buffered() {
+                copies.apply(read_change(notification.payload()));
             }
         }
+        if wanted {
+            shared.stats.barriers.fetch_add(1, Ordering::Relaxed);
+        }
+        shared.barrier_back.send_replace(round);
     }
-}
-
-async fn barrier_connection(options: &PgConnectOptions) -> sqlx::Result<PgConnection> {
-    let mut conn = PgConnection::connect_with(options).await?;
-    // A barrier carries no data: its commit need not wait for the disk.
-    sqlx::query("set synchronous_commit = off").execute(&mut conn).await?;
-    Ok(conn)
 }
 
 #[cfg(test)]
@@ -539,19 +510,18 @@ mod tests {
     fn notifications_read_as_the_triggers_write_them() {
         let tenant = Uuid::new_v4();
         let region = Uuid::new_v4();
-        assert_eq!(read_notice("b:ab12:7"), Notice::Barrier("ab12", 7));
-        assert_eq!(read_notice(&format!("s:{}", "0f".repeat(32))), Notice::Change(Change::SessionEnded([15; 32])));
-        assert_eq!(read_notice(&format!("u:{tenant}")), Notice::Change(Change::User(tenant)));
-        assert_eq!(read_notice(&format!("t:{tenant}:{region}")), Notice::Change(Change::Tenant { tenant, region }));
+        assert_eq!(read_change(&format!("s:{}", "0f".repeat(32))), Change::SessionEnded([15; 32]));
+        assert_eq!(read_change(&format!("u:{tenant}")), Change::User(tenant));
+        assert_eq!(read_change(&format!("t:{tenant}:{region}")), Change::Tenant { tenant, region });
         assert_eq!(
-            read_notice(&format!("v:{tenant}:{region}:42")),
-            Notice::Change(Change::DataVersion { tenant, region, version: 42 })
+            read_change(&format!("v:{tenant}:{region}:42")),
+            Change::DataVersion { tenant, region, version: 42 }
         );
-        assert_eq!(read_notice(&format!("r:{region}")), Notice::Change(Change::Region(region)));
-        assert_eq!(read_notice("c:gdp:per_capita"), Notice::Change(Change::CatalogEntry("gdp:per_capita".into())));
-        assert_eq!(read_notice(&format!("p:{tenant}")), Notice::Change(Change::Plan(tenant)));
-        for garbled in ["", "x", "s:12", "v:1:2:3", "t:only-one", "b:no-number", "q:anything"] {
-            assert_eq!(read_notice(garbled), Notice::Change(Change::Unreadable), "{garbled:?}");
+        assert_eq!(read_change(&format!("r:{region}")), Change::Region(region));
+        assert_eq!(read_change("c:gdp:per_capita"), Change::CatalogEntry("gdp:per_capita".into()));
+        assert_eq!(read_change(&format!("p:{tenant}")), Change::Plan(tenant));
+        for garbled in ["", "x", "s:12", "v:1:2:3", "t:only-one", "b:old-barrier:7", "q:anything"] {
+            assert_eq!(read_change(garbled), Change::Unreadable, "{garbled:?}");
         }
     }
 

@@ -152,8 +152,9 @@ async fn a_lost_listening_connection_falls_back_to_postgresql_and_recovers(pool:
     let connections = app.mirror.listening().borrow().connections;
     let ended: Vec<bool> = sqlx::query_scalar(
         "select pg_terminate_backend(pid) from pg_stat_activity
-         where datname = current_database() and query ilike 'LISTEN%'",
+         where datname = current_database() and application_name = $1",
     )
+    .bind(backend::mirror::APPLICATION_NAME)
     .fetch_all(&app.admin)
     .await
     .unwrap();
@@ -197,8 +198,9 @@ async fn a_change_whose_notification_is_late_is_never_read_stale(pool: PgPool) {
     let cookie = session_cookie(&app, ADMIN).await;
     until_mirrored(&app, &cookie).await;
     let listener: i32 = sqlx::query_scalar(
-        "select pid from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'",
+        "select pid from pg_stat_activity where datname = current_database() and application_name = $1",
     )
+    .bind(backend::mirror::APPLICATION_NAME)
     .fetch_one(&app.admin)
     .await
     .unwrap();
