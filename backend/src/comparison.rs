@@ -260,11 +260,7 @@ pub async fn build(
     indicator_key: Option<&str>,
     page: ComparisonPage,
 ) -> Result<RegionComparison> {
-    let members: Vec<Uuid> = sqlx::query_scalar("select tenant_id from tenant where region_id = $1")
-        .bind(region.region_id)
-        .fetch_all(pool)
-        .await?;
-    let mut tx = crate::db::tenant_tx(pool, &members).await?;
+    let mut tx = crate::db::region_tx(pool, region.region_id).await?;
     let rows = tenants(&mut tx, region.region_id, now, page).await?;
     let indicator = match indicator_key {
         Some(key) => Some(indicator(&mut tx, region.region_id, key, page).await?),

@@ -52,6 +52,51 @@ async fn a_query_without_tenant_filter_sees_only_the_context_tenant(pool: PgPool
     assert_eq!(plans, 0);
 }
 
+/// A region read context (a supervisor's comparison) sees the plans, indicators and rollups
+/// of that region's districts, no others, nothing else, and writes nothing.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let other = second_tenant(&app.admin).await;
+    sqlx::query("insert into region (slug, name) values ('elsewhere', '别处')").execute(&app.admin).await.unwrap();
+    let region = |slug: &'static str| {
+        sqlx::query_scalar::<_, Uuid>("select region_id from region where slug = $1").bind(slug).fetch_one(&app.admin)
+    };
+    let (chongqing, elsewhere) = (region("chongqing").await.unwrap(), region("elsewhere").await.unwrap());
+    sqlx::query("update tenant set region_id = $1 where tenant_id = $2")
+        .bind(elsewhere)
+        .bind(other)
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into plan (tenant_id, title, issuer, issued_on, period_start, period_end, visibility, status)
+         values ($1, '别处规划', '别处', '2022-01-01', 2021, 2025, 'public', 'published')",
+    )
+    .bind(other)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+
+    let mut tx = db::region_tx(&app.app_pool, chongqing).await.unwrap();
+    let seen = |table: &'static str| format!("select count(distinct tenant_id) from {table}");
+    for table in ["plan", "indicator", "tenant_rollup"] {
+        let n: i64 = sqlx::query_scalar(&seen(table)).fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(n, 1, "{table}: the region's one district");
+    }
+    for table in ["organisation", "task", "indicator_report", "audit_event"] {
+        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(n, 0, "{table} is not part of a comparison");
+    }
+    let written = sqlx::query("update plan set title = title").execute(&mut *tx).await;
+    assert!(written.is_err(), "a region context is read only");
+    tx.rollback().await.unwrap();
+
+    let mut tx = db::region_tx(&app.app_pool, elsewhere).await.unwrap();
+    let plans: Vec<String> = sqlx::query_scalar("select title from plan").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(plans, ["别处规划"]);
+}
+
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn without_a_tenant_context_no_tenant_row_is_visible(pool: PgPool) {
     let app = spawn_app(pool).await;
