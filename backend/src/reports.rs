@@ -92,13 +92,23 @@ struct ReportRecord {
     version: i32,
 }
 
-const REPORT_SELECT: &str = "
-    select r.report_id, r.indicator_id, r.period_year, r.period_quarter, r.value, r.note, r.source, r.state,
-           ru.email as reported_by, r.reported_at, du.email as decided_by, r.decided_at, r.decision_reason,
-           r.supersedes, r.version
-    from indicator_report r
-    left join app_user ru on ru.user_id = r.reported_by
-    left join app_user du on du.user_id = r.decided_by";
+/// A report as `ReportRecord` reads it, with its people's emails, from `$source` named `r`:
+/// the table, or the rows a write statement returns (a write and its read in one round trip).
+macro_rules! report_select {
+    ($source:literal) => {
+        concat!(
+            "select r.report_id, r.indicator_id, r.period_year, r.period_quarter, r.value, r.note, r.source, r.state,
+                    ru.email as reported_by, r.reported_at, du.email as decided_by, r.decided_at, r.decision_reason,
+                    r.supersedes, r.version
+             from ",
+            $source,
+            " r left join app_user ru on ru.user_id = r.reported_by
+             left join app_user du on du.user_id = r.decided_by"
+        )
+    };
+}
+
+const REPORT_SELECT: &str = report_select!("indicator_report");
 
 impl ReportRecord {
     fn into_row(self) -> Result<ReportRow> {
@@ -231,11 +241,13 @@ pub async fn submit(
         }
     }
 
-    let report_id: Uuid = sqlx::query_scalar(
-        "insert into indicator_report (tenant_id, indicator_id, period_year, period_quarter, value, note, source,
-                                       reported_by, reported_at, supersedes)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning report_id",
-    )
+    let row = sqlx::query_as::<_, ReportRecord>(concat!(
+        "with written as (
+           insert into indicator_report (tenant_id, indicator_id, period_year, period_quarter, value, note, source,
+                                         reported_by, reported_at, supersedes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *) ",
+        report_select!("written")
+    ))
     .bind(tenant.tenant_id)
     .bind(indicator_id)
     .bind(period.calendar_year())
@@ -253,8 +265,9 @@ pub async fn submit(
             ApiError::Conflict(format!("a report for {period} is already awaiting a decision"))
         }
         _ => ApiError::Database(e),
-    })?;
-    let row = report(&mut tx, report_id).await?;
+    })?
+    .into_row()?;
+    let report_id = row.id;
     audit::append(
         &mut tx,
         Event {
@@ -317,24 +330,27 @@ pub async fn decide(
         return Err(ApiError::Conflict(format!("report {report_id} was already decided")));
     }
     let state = if rejection.is_some() { "rejected" } else { "approved" };
-    sqlx::query(
-        "update indicator_report set state = $2, decided_by = $3, decided_at = $4, decision_reason = $5, version = version + 1
-         where report_id = $1",
-    )
+    let after = sqlx::query_as::<_, ReportRecord>(concat!(
+        "with written as (
+           update indicator_report set state = $2, decided_by = $3, decided_at = $4, decision_reason = $5,
+                                       version = version + 1
+           where report_id = $1 returning *) ",
+        report_select!("written")
+    ))
     .bind(report_id)
     .bind(state)
     .bind(actor)
     .bind(now)
     .bind(rejection.as_deref().map(str::trim))
-    .execute(&mut *tx)
-    .await?;
+    .fetch_one(&mut *tx)
+    .await?
+    .into_row()?;
     let data_version = if rejection.is_none() {
         progress_store::refresh_indicator(&mut tx, before.indicator_id).await?;
         Some(db::touch_tenant(&mut tx, tenant.tenant_id).await?)
     } else {
         None
     };
-    let after = report(&mut tx, report_id).await?;
     audit::append(
         &mut tx,
         Event {
