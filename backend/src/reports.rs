@@ -211,12 +211,21 @@ pub async fn submit(
 
     // The report standing for this period now: the one awaiting a decision, or the approved
     // one no approved correction has replaced.
+    // Two lookups, each written to match its own partial index (`indicator_report_open_idx`,
+    // `indicator_report_latest_idx`): as one OR, the planner scanned every submitted report
+    // of every tenant whenever its statistics lagged behind a burst of reports.
     let current: Option<(Uuid, String)> = sqlx::query_as(
-        "select report_id, state from indicator_report r
-         where indicator_id = $1 and period_year = $2 and period_quarter is not distinct from $3
-           and (state = 'submitted' or (state = 'approved' and not exists (
-                select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')))
-         order by (state = 'submitted') desc, decided_at desc, entry_seq desc limit 1",
+        "select report_id, state from (
+           (select report_id, state from indicator_report
+            where indicator_id = $1 and period_year = $2 and coalesce(period_quarter::integer, 0) = coalesce($3::integer, 0)
+              and state = 'submitted')
+           union all
+           (select report_id, state from indicator_report r
+            where indicator_id = $1 and period_year = $2 and period_quarter is not distinct from $3 and state = 'approved'
+              and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
+            order by decided_at desc, entry_seq desc limit 1)
+         ) standing
+         order by (state = 'submitted') desc limit 1",
     )
     .bind(indicator_id)
     .bind(period.calendar_year())
