@@ -148,17 +148,19 @@ struct UnitRow {
 /// how many of them are completed and overdue. Busiest first.
 pub async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<UnitWorkload>> {
     let rows: Vec<UnitRow> = sqlx::query_as(&format!(
+        // One row per organisation and task it holds, carrying what the counts need (named
+        // `t` for OVERDUE), so the tasks are read once.
         "with held as (
-             select ta.organisation_id, ta.task_id, bool_or(ta.role = 'lead') as leads
+             select ta.organisation_id, t.status, t.ongoing, t.due_year, bool_or(ta.role = 'lead') as leads
              from task_assignment ta join task t on t.task_id = ta.task_id
              where t.plan_id = $1 and ta.role in ('lead', 'responsible')
-             group by ta.organisation_id, ta.task_id)
+             group by ta.organisation_id, t.task_id)
          select o.organisation_id, o.name,
-                count(*) filter (where h.leads) as lead,
-                count(*) filter (where not h.leads) as responsible,
+                count(*) filter (where t.leads) as lead,
+                count(*) filter (where not t.leads) as responsible,
                 count(*) filter (where t.status = 'completed') as completed,
                 count(*) filter (where {OVERDUE}) as overdue
-         from held h join task t on t.task_id = h.task_id join organisation o on o.organisation_id = h.organisation_id
+         from held t join organisation o on o.organisation_id = t.organisation_id
          group by o.organisation_id, o.name
          order by count(*) desc, o.name"
     ))
