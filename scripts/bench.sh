@@ -52,6 +52,15 @@ row() { # name rps p50 p99 floor_rps floor_name
   printf '%-44s %10s req/s  p50 %8s ms  p99 %8s ms  %s\n' "$1" "$2" "$3" "$4" "$ratio"
 }
 
+# A cached view on the cached server, as a share of /healthz measured just before it: this
+# host's speed drifts by half within minutes, and a floor taken minutes earlier misstates it.
+cached_row() { # name path [accept-encoding]
+  local f_rps a b c
+  read -r f_rps _ < <(wrk_run "http://127.0.0.1:3100/healthz" "")
+  read -r a b c < <(wrk_run "http://127.0.0.1:3100$2" "$cookie_a" "${3:-identity}")
+  row "$1" "$a" "$b" "$c" "$f_rps" "/healthz beside it ($f_rps req/s)"
+}
+
 start_server() { # port redis_url-or-empty; sets SERVER_PID
   local port=$1
   if [ -n "$2" ]; then REDIS_URL=$2 DATABASE_URL=$APP_URL PLANBOARD_ADDR=127.0.0.1:$port RUST_LOG=warn $BIN serve >/dev/null 2>&1 &
@@ -139,10 +148,9 @@ SQL
 
   curl -s -o /dev/null -H "Cookie: $cookie_a" "http://127.0.0.1:3100$dashboard"
   curl -s -o /dev/null -H "Cookie: $cookie_a" "http://127.0.0.1:3100$comparison"
-  read -r a b c < <(wrk_run "http://127.0.0.1:3100$dashboard" "$cookie_a"); row "plan dashboard, cached" "$a" "$b" "$c" "$h_rps" "/healthz"
-  read -r a b c < <(wrk_run "http://127.0.0.1:3100$comparison" "$cookie_a"); row "region comparison, cached" "$a" "$b" "$c" "$h_rps" "/healthz"
-  read -r a b c < <(wrk_run "http://127.0.0.1:3100$comparison" "$cookie_a" gzip)
-  row "region comparison, cached, gzip (as browsers ask)" "$a" "$b" "$c" "$h_rps" "/healthz"
+  cached_row "plan dashboard, cached" "$dashboard"
+  cached_row "region comparison, cached" "$comparison"
+  cached_row "region comparison, cached, gzip (as browsers ask)" "$comparison" gzip
   read -r a b c < <(wrk_run "http://127.0.0.1:3101$dashboard" "$cookie_b"); row "plan dashboard, uncached" "$a" "$b" "$c"
   read -r a b c < <(wrk_run "http://127.0.0.1:3101$comparison" "$cookie_b")
   row "region comparison, uncached" "$a" "$b" "$c" "-" ""
@@ -176,7 +184,7 @@ wasm_gz=$(gzip -9 -c target/site/pkg/frontend_bg.wasm | wc -c)
   echo "# Benchmarks"
   echo
   echo "Run: \`bash scripts/bench.sh\` on $(date -u +%F), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo),"
-  echo "$(uname -sr), wrk at $CONNECTIONS connections for ${DURATION} s per line; floors measured in the same run."
+  echo "$(uname -sr), wrk at $CONNECTIONS connections for ${DURATION} s per line; floors measured in the same run, each cached view's /healthz just before it."
   echo
   echo "| districts | what | requests/s | p50 | p99 | ratio |"
   echo "|---|---|---|---|---|---|"
