@@ -34,7 +34,7 @@ use crate::read::{self, PlanEntry, TenantRecord};
 use crate::session::{self, LiveSession, SessionPolicy, SessionUser};
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{Executor, PgPool};
+use sqlx::{Executor, PgPool, Row};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -447,7 +447,13 @@ impl Freshness {
 async fn listen(shared: Arc<Shared>, options: PgConnectOptions) {
     loop {
         match listening(&options).await {
-            Ok(mut listener) => {
+            Ok(None) => {
+                tracing::error!(
+                    "PostgreSQL before 14 may send notifications after a query's answer; the mirror stays off and every request reads PostgreSQL"
+                );
+                return;
+            }
+            Ok(Some(mut listener)) => {
                 // Anything read before this point may have missed a notification.
                 lock(&shared.copies).forget_everything();
                 shared.listening.send_modify(|l| *l = Listening { up: true, connections: l.connections + 1 });
@@ -462,14 +468,20 @@ async fn listen(shared: Arc<Shared>, options: PgConnectOptions) {
     }
 }
 
-async fn listening(options: &PgConnectOptions) -> sqlx::Result<PgListener> {
+/// A listener on `CHANNEL`; None when the server is older than PostgreSQL 14, which may send
+/// a session's pending notifications after a query's answer (the barriers rely on before).
+async fn listening(options: &PgConnectOptions) -> sqlx::Result<Option<PgListener>> {
     let pool = PgPoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
     let mut listener = PgListener::connect_with(&pool).await?;
+    let version: String = listener.fetch_one("show server_version_num").await?.try_get(0)?;
+    if !version.parse::<u32>().is_ok_and(|v| v >= 140_000) {
+        return Ok(None);
+    }
     // A lost connection ends this listener (and empties the mirror) rather than being
     // reconnected behind our back.
     listener.eager_reconnect(false);
     listener.listen(CHANNEL).await?;
-    Ok(listener)
+    Ok(Some(listener))
 }
 
 /// Runs the barriers requests ask for (and one every `IDLE_READ` without them) until the
