@@ -58,11 +58,15 @@ async fn a_query_without_tenant_filter_sees_only_the_context_tenant(pool: PgPool
 async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let other = second_tenant(&app.admin).await;
-    sqlx::query("insert into region (slug, name) values ('elsewhere', '别处')").execute(&app.admin).await.unwrap();
-    let region = |slug: &'static str| {
-        sqlx::query_scalar::<_, Uuid>("select region_id from region where slug = $1").bind(slug).fetch_one(&app.admin)
-    };
-    let (chongqing, elsewhere) = (region("chongqing").await.unwrap(), region("elsewhere").await.unwrap());
+    let chongqing: Uuid = sqlx::query_scalar("select region_id from region where slug = 'chongqing'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let elsewhere: Uuid =
+        sqlx::query_scalar("insert into region (slug, name) values ('elsewhere', '别处') returning region_id")
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
     sqlx::query("update tenant set region_id = $1 where tenant_id = $2")
         .bind(elsewhere)
         .bind(other)
