@@ -11,9 +11,14 @@ pub trait Clock: Send + Sync + 'static {
     /// Today's date in a tenant's time zone (an unknown zone name falls back to Asia/Shanghai,
     /// the product's default; zone names are checked when a tenant is created).
     fn today_in(&self, time_zone: &str) -> NaiveDate {
-        let tz: Tz = time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-        self.now().with_timezone(&tz).date_naive()
+        date_in(self.now(), time_zone)
     }
+}
+
+/// The date at `now` in `time_zone`, which falls back as in `Clock::today_in`.
+pub fn date_in(now: DateTime<Utc>, time_zone: &str) -> NaiveDate {
+    let tz: Tz = time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    now.with_timezone(&tz).date_naive()
 }
 
 pub struct SystemClock;

@@ -53,9 +53,9 @@ pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transact
     pool.begin_with(format!("begin; select set_config('app.tenant_ids', '{ids}', true)")).await
 }
 
-/// A read-only transaction that may see the plans, indicators and rollups of every district
-/// of `region` (migration `region_read_context`). Only for a caller already allowed to
-/// compare the region.
+/// A read-only transaction that may see the rollups and catalog standings of every district
+/// of `region` (migrations `region_read_context`, `comparison_standings`). Only for a caller
+/// already allowed to compare the region.
 pub async fn region_tx(pool: &PgPool, region: Uuid) -> sqlx::Result<Transaction<'static, Postgres>> {
     // As in `tenant_tx`; a formatted UUID is safe to inline.
     pool.begin_with(format!("begin read only; select set_config('app.region_id', '{region}', true)")).await

@@ -192,17 +192,39 @@ async fn rollups_differing_from_a_full_refresh(admin: &PgPool) -> i64 {
     sqlx::query("select refresh_tenant_rollup(tenant_id) from tenant").execute(&mut *tx).await.unwrap();
     let differing: i64 = sqlx::query_scalar(
         "select count(*) from tenant_rollup r full join kept k using (tenant_id)
-         where (r.indicators_total, r.achieved, r.on_track, r.at_risk, r.behind, r.no_data, r.progress_sum,
-                r.progress_count, r.tasks_total, r.not_started, r.in_progress, r.completed, r.blocked)
+         where (r.region_id, r.slug, r.indicators_total, r.achieved, r.on_track, r.at_risk, r.behind, r.no_data,
+                r.progress_sum, r.progress_count, r.tasks_total, r.not_started, r.in_progress, r.completed, r.blocked)
                is distinct from
-               (k.indicators_total, k.achieved, k.on_track, k.at_risk, k.behind, k.no_data, k.progress_sum,
-                k.progress_count, k.tasks_total, k.not_started, k.in_progress, k.completed, k.blocked)",
+               (k.region_id, k.slug, k.indicators_total, k.achieved, k.on_track, k.at_risk, k.behind, k.no_data,
+                k.progress_sum, k.progress_count, k.tasks_total, k.not_started, k.in_progress, k.completed, k.blocked)",
     )
     .fetch_one(&mut *tx)
     .await
     .unwrap();
     tx.rollback().await.unwrap();
     differing
+}
+
+/// How many catalog standings (migration `comparison_standings`) differ from the catalog
+/// indicators of published plans as they are, or are missing, or are left over.
+async fn standings_differing_from_the_indicators(admin: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from catalog_standing s full join
+           (select i.*, t.region_id, t.slug from indicator i
+            join plan p on p.plan_id = i.plan_id and p.status = 'published'
+            join tenant t on t.tenant_id = i.tenant_id
+            where i.catalog_key is not null) i using (indicator_id)
+         where (s.tenant_id, s.region_id, s.catalog_key, s.slug, s.name, s.unit, s.baseline_year, s.baseline_value,
+                s.target_year, s.target_value, s.comparator, s.latest_period_year, s.latest_period_quarter,
+                s.latest_value, s.progress, s.status)
+               is distinct from
+               (i.tenant_id, i.region_id, i.catalog_key, i.slug, i.name, i.unit, i.baseline_year, i.baseline_value,
+                i.target_year, i.target_value, i.comparator, i.latest_period_year, i.latest_period_quarter,
+                i.latest_value, i.progress, i.status)",
+    )
+    .fetch_one(admin)
+    .await
+    .unwrap()
 }
 
 /// The comparison reads the rollups the write triggers keep; after approvals, a task
@@ -241,6 +263,7 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
     assert_eq!(r.status(), 200);
     // Before anything refreshes the district in full (a task update does).
     assert_eq!(rollups_differing_from_a_full_refresh(&app.admin).await, 0, "after the approvals");
+    assert_eq!(standings_differing_from_the_indicators(&app.admin).await, 0, "after the approvals");
     let task: Uuid = sqlx::query_scalar(
         "select task_id from task k join tenant t using (tenant_id) where t.slug = 'xiushan' and k.due_year = 2022 limit 1",
     )
@@ -309,6 +332,9 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
     };
     assert_eq!(compare().await, from_scratch().await);
     assert_eq!(rollups_differing_from_a_full_refresh(&app.admin).await, 0, "after the task update");
+    let standings: i64 =
+        sqlx::query_scalar("select count(*) from catalog_standing").fetch_one(&app.admin).await.unwrap();
+    assert!(standings > 0, "the seed plans have catalog indicators");
 
     // Withdrawn to draft: its plan no longer counts. Removed: the district is gone.
     sqlx::query(
@@ -323,6 +349,21 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
         .unwrap();
     assert_eq!(compare().await, from_scratch().await);
     assert!(compare().await.iter().any(|(slug, counts, _, _)| slug == "xiushan" && counts[0] == 0));
+    assert_eq!(standings_differing_from_the_indicators(&app.admin).await, 0, "after the withdrawal");
+
+    // Published again, and the other district renamed: the copies of the slug follow.
+    sqlx::query(
+        "update plan set status = 'published' from tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan'",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    sqlx::query("update tenant set slug = 'qianjiang-renamed' where slug = 'qianjiang'")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(standings_differing_from_the_indicators(&app.admin).await, 0, "after publishing and renaming");
+    assert_eq!(rollups_differing_from_a_full_refresh(&app.admin).await, 0, "after publishing and renaming");
     sqlx::raw_sql(
         "delete from plan using tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan';
          delete from role_grant using tenant t where role_grant.tenant_id = t.tenant_id and t.slug = 'xiushan';
@@ -333,6 +374,7 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
     .unwrap();
     assert_eq!(compare().await, from_scratch().await);
     assert_eq!(compare().await.len(), 1);
+    assert_eq!(standings_differing_from_the_indicators(&app.admin).await, 0, "after the removal");
 }
 
 /// A region's districts come a page at a time, in the order asked for; pages do not overlap

@@ -52,8 +52,9 @@ async fn a_query_without_tenant_filter_sees_only_the_context_tenant(pool: PgPool
     assert_eq!(plans, 0);
 }
 
-/// A region read context (a supervisor's comparison) sees the plans, indicators and rollups
-/// of that region's districts, no others, nothing else, and writes nothing.
+/// A region read context (a supervisor's comparison) sees the rollups and catalog standings
+/// of that region's districts, no others, nothing else (not even their plans), and writes
+/// nothing. A district moved to another region takes its rows along.
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -84,27 +85,32 @@ async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
 
     let mut tx = db::region_tx(&app.app_pool, chongqing).await.unwrap();
     let seen = |table: &'static str| format!("select count(distinct tenant_id) from {table}");
-    for table in ["plan", "indicator", "tenant_rollup"] {
+    for table in ["tenant_rollup", "catalog_standing"] {
         let n: i64 = sqlx::query_scalar(&seen(table)).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(n, 1, "{table}: the region's one district");
     }
-    for table in ["organisation", "task", "indicator_report", "audit_event"] {
+    for table in ["plan", "indicator", "organisation", "task", "indicator_report", "audit_event"] {
         let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(n, 0, "{table} is not part of a comparison");
     }
-    let written = sqlx::query("update plan set title = title").execute(&mut *tx).await;
+    let written = sqlx::query("update tenant_rollup set tasks_total = tasks_total").execute(&mut *tx).await;
     assert!(written.is_err(), "a region context is read only");
     tx.rollback().await.unwrap();
 
+    // The district moved with its rows: the other region sees it, and only it.
     let mut tx = db::region_tx(&app.app_pool, elsewhere).await.unwrap();
-    let plans: Vec<String> = sqlx::query_scalar("select title from plan").fetch_all(&mut *tx).await.unwrap();
-    assert_eq!(plans, ["别处规划"]);
+    let slugs: Vec<String> = sqlx::query_scalar("select slug from tenant_rollup").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(slugs, ["other"]);
+    let plans: i64 = sqlx::query_scalar("select count(*) from plan").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(plans, 0, "a region context reads the comparison's tables only");
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn without_a_tenant_context_no_tenant_row_is_visible(pool: PgPool) {
     let app = spawn_app(pool).await;
-    for table in ["organisation", "plan", "area", "indicator", "task", "task_assignment"] {
+    for table in
+        ["organisation", "plan", "area", "indicator", "task", "task_assignment", "tenant_rollup", "catalog_standing"]
+    {
         let n: i64 =
             sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&app.app_pool).await.unwrap();
         assert_eq!(n, 0, "{table} leaks without a tenant context");
