@@ -123,20 +123,14 @@ struct CatalogRecord {
 /// of published plans, kept by the write triggers of migration `comparison_standings`.
 const CATALOG_TOTAL: &str = "select count(*) from catalog_standing where catalog_key = $2 and region_id = $1";
 
-/// The page's districts' indicators for catalog `key`, ranked by progress; 404 for an
-/// unknown key.
+/// The page's districts' indicators for the catalog entry `entry`, ranked by progress.
 pub async fn indicator(
     conn: &mut PgConnection,
     region_id: Uuid,
-    key: &str,
+    entry: &CatalogNames,
     page: ComparisonPage,
 ) -> Result<CatalogComparison> {
-    let entry: (String, String, String) =
-        sqlx::query_as("select name, name_en, unit from catalog_entry where key = $1")
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(ApiError::NotFound("catalog key"))?;
+    let key = entry.key.as_str();
     let records: Vec<CatalogRecord> = sqlx::query_as(&format!(
         "select s.slug, t.name as tenant_name, t.is_demo, s.name as indicator_name, s.unit, s.baseline_year,
                 s.baseline_value, s.target_year, s.target_value, s.comparator, s.latest_period_year,
@@ -189,7 +183,14 @@ pub async fn indicator(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(CatalogComparison { key: key.to_owned(), name: entry.0, name_en: entry.1, unit: entry.2, total, rows })
+    Ok(CatalogComparison {
+        key: key.to_owned(),
+        name: entry.name.clone(),
+        name_en: entry.name_en.clone(),
+        unit: entry.unit.clone(),
+        total,
+        rows,
+    })
 }
 
 /// A region the caller may compare, with what its cache key needs.
@@ -201,7 +202,18 @@ pub struct ComparableRegion {
     pub version: String,
     /// The catalog entry's last change, when one indicator is compared.
     pub catalog_version: Option<f64>,
+    /// The compared catalog entry, when one indicator is compared and the entry exists.
+    pub catalog: Option<CatalogNames>,
     pub districts: i64,
+}
+
+/// A catalog entry as the comparison heads its column.
+#[derive(Debug, Clone)]
+pub struct CatalogNames {
+    pub key: String,
+    pub name: String,
+    pub name_en: String,
+    pub unit: String,
 }
 
 /// A region as its comparison's cache key needs it, before any access check.
@@ -215,18 +227,25 @@ pub struct RegionRecord {
     pub districts: i64,
     /// The compared catalog entry's last change (None: no entry, or none asked for).
     pub catalog_version: Option<f64>,
+    /// The compared catalog entry's key and names (None: no entry, or none asked for).
+    pub catalog_key: Option<String>,
+    pub catalog_name: Option<String>,
+    pub catalog_name_en: Option<String>,
+    pub catalog_unit: Option<String>,
 }
 
 /// Finds a region (404) with the versions its comparison is computed at.
 pub async fn find_region(pool: &sqlx::PgPool, slug: &str, indicator_key: Option<&str>) -> Result<RegionRecord> {
     // One round trip for all a cached read needs (the version parts use the index on
-    // tenant (region_id, data_version)).
+    // tenant (region_id, data_version)), and the compared entry's names, which the mirror
+    // then keeps with the record.
     let found: Option<RegionRecord> = sqlx::query_as(
         "select r.region_id, r.name, r.name_en,
                 (select max(t.data_version) from tenant t where t.region_id = r.region_id) as newest,
                 (select count(*) from tenant t where t.region_id = r.region_id) as districts,
-                (select extract(epoch from e.updated_at)::float8 from catalog_entry e where e.key = $2) as catalog_version
-         from region r where r.slug = $1",
+                extract(epoch from e.updated_at)::float8 as catalog_version, e.key as catalog_key,
+                e.name as catalog_name, e.name_en as catalog_name_en, e.unit as catalog_unit
+         from region r left join catalog_entry e on e.key = $2 where r.slug = $1",
     )
     .bind(slug)
     .bind(indicator_key)
@@ -244,12 +263,17 @@ impl ComparableRegion {
             summary: RegionSummary { slug: slug.to_owned(), name: record.name, name_en: record.name_en },
             version: format!("{}.{}", record.newest.unwrap_or(0), record.districts),
             catalog_version: record.catalog_version,
+            catalog: match (record.catalog_key, record.catalog_name, record.catalog_name_en, record.catalog_unit) {
+                (Some(key), Some(name), Some(name_en), Some(unit)) => Some(CatalogNames { key, name, name_en, unit }),
+                _ => None,
+            },
             districts: record.districts,
         })
     }
 }
 
-/// The whole comparison, read in one transaction that may see every district of the region.
+/// The whole comparison, read in one transaction that may see every district of the region;
+/// 404 for an `indicator_key` the catalog does not have.
 #[tracing::instrument(name = "db.comparison", skip_all)]
 pub async fn build(
     pool: &sqlx::PgPool,
@@ -258,10 +282,14 @@ pub async fn build(
     indicator_key: Option<&str>,
     page: ComparisonPage,
 ) -> Result<RegionComparison> {
+    let entry = match indicator_key {
+        Some(_) => Some(region.catalog.as_ref().ok_or(ApiError::NotFound("catalog key"))?),
+        None => None,
+    };
     let mut tx = crate::db::region_tx(pool, region.region_id).await?;
     let rows = tenants(&mut tx, region.region_id, now, page).await?;
-    let indicator = match indicator_key {
-        Some(key) => Some(indicator(&mut tx, region.region_id, key, page).await?),
+    let indicator = match entry {
+        Some(entry) => Some(indicator(&mut tx, region.region_id, entry, page).await?),
         None => None,
     };
     tx.commit().await?;

@@ -566,6 +566,10 @@ mod tests {
             newest: Some(5),
             districts: 1,
             catalog_version: None,
+            catalog_key: None,
+            catalog_name: None,
+            catalog_name_en: None,
+            catalog_unit: None,
         };
         copies.regions.insert(("r".into(), Some("gdp".into())), record, 1);
         let epoch = copies.tenant_epoch;
