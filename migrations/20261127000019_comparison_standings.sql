@@ -99,7 +99,8 @@ create table catalog_standing (
 -- tenant policy reads it).
 create index catalog_standing_rank_idx on catalog_standing
   (catalog_key, region_id, progress desc nulls last, slug, indicator_id) include (tenant_id);
-create index catalog_standing_tenant_idx on catalog_standing (tenant_id);
+-- No index on the district alone: only renaming or moving one (rare, by the owner) looks
+-- rows up by it, and every approval would pay for keeping it.
 
 alter table catalog_standing enable row level security;
 alter table catalog_standing force row level security;
