@@ -146,7 +146,9 @@ async fn until_mirrored(app: &TestApp, cookie: &str) {
 /// mirror listens again by itself.
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn a_lost_listening_connection_falls_back_to_postgresql_and_recovers(pool: PgPool) {
-    let (app, _) = two_instances(pool).await;
+    // The other instance lives to the end: dropping a TestApp ends every server session of
+    // the database, this instance's listening connection too (`_` alone would drop it here).
+    let (app, _other) = two_instances(pool).await;
     let cookie = session_cookie(&app, ADMIN).await;
     until_mirrored(&app, &cookie).await;
     let connections = app.mirror.listening().borrow().connections;
