@@ -7,9 +7,11 @@
 -- districts.
 --
 -- 1. District rollups: one row per district from its creation (a district without any plan
---    is still listed), with its region, its slug (the tie-break) and its mean progress.
+--    is still listed), with its region, its slug (the tie-break), its names and time zone
+--    and its mean progress.
 -- 2. catalog_standing: one row per catalog indicator of a published plan, with its
---    district's region and slug and what the comparison shows of the indicator.
+--    district's region, slug and name and what the comparison shows of the indicator.
+-- So a page reads one table and no district rows (100 lookups of tenant were a sixth of it).
 -- Both are kept in the transaction of every write that changes them, like the rollups.
 
 -- The backfills below run as the tables' owner, whom FORCE ROW LEVEL SECURITY binds unless
@@ -19,14 +21,18 @@ select set_config('app.tenant_ids', coalesce((select string_agg(tenant_id::text,
 alter table tenant_rollup
   add column region_id uuid,
   add column slug text,
+  add column name text,
+  add column name_en text,
+  add column is_demo boolean,
+  add column time_zone text,
   add column mean_progress numeric generated always as (progress_sum / nullif(progress_count, 0)) stored;
 
 create or replace function refresh_tenant_rollup(target uuid) returns void language plpgsql as $$
 begin
-  insert into tenant_rollup as r (tenant_id, region_id, slug, indicators_total, achieved, on_track, at_risk, behind,
+  insert into tenant_rollup as r (tenant_id, region_id, slug, name, name_en, is_demo, time_zone, indicators_total, achieved, on_track, at_risk, behind,
                                   no_data, progress_sum, progress_count, tasks_total, not_started, in_progress,
                                   completed, blocked, open_due_years)
-  select target, t.region_id, t.slug, i.total, i.achieved, i.on_track, i.at_risk, i.behind, i.no_data,
+  select target, t.region_id, t.slug, t.name, t.name_en, t.is_demo, t.time_zone, i.total, i.achieved, i.on_track, i.at_risk, i.behind, i.no_data,
          i.progress_sum, i.progress_count, k.total, k.not_started, k.in_progress, k.completed, k.blocked,
          k.open_due_years
   from tenant t,
@@ -51,7 +57,8 @@ begin
   -- A district being deleted (its plans go with it) keeps no rollup.
   where t.tenant_id = target
   on conflict (tenant_id) do update set
-    region_id = excluded.region_id, slug = excluded.slug,
+    region_id = excluded.region_id, slug = excluded.slug, name = excluded.name, name_en = excluded.name_en,
+    is_demo = excluded.is_demo, time_zone = excluded.time_zone,
     indicators_total = excluded.indicators_total, achieved = excluded.achieved, on_track = excluded.on_track,
     at_risk = excluded.at_risk, behind = excluded.behind, no_data = excluded.no_data,
     progress_sum = excluded.progress_sum, progress_count = excluded.progress_count,
@@ -60,7 +67,9 @@ begin
 end $$;
 
 select refresh_tenant_rollup(tenant_id) from tenant;
-alter table tenant_rollup alter column region_id set not null, alter column slug set not null;
+alter table tenant_rollup alter column region_id set not null, alter column slug set not null,
+  alter column name set not null, alter column name_en set not null, alter column is_demo set not null,
+  alter column time_zone set not null;
 create index tenant_rollup_rank_idx on tenant_rollup (region_id, mean_progress desc nulls last, slug);
 create index tenant_rollup_slug_idx on tenant_rollup (region_id, slug);
 
@@ -80,6 +89,8 @@ create table catalog_standing (
   region_id             uuid not null,
   catalog_key           text not null,
   slug                  text not null,
+  tenant_name           text not null,
+  tenant_is_demo        boolean not null,
   name                  text not null,
   unit                  text not null,
   baseline_year         integer not null,
@@ -114,10 +125,11 @@ grant select, insert, update, delete on catalog_standing to planboard_app;
 -- published, none otherwise.
 create function refresh_catalog_standing(target uuid) returns void language plpgsql as $$
 begin
-  insert into catalog_standing as s (indicator_id, tenant_id, region_id, catalog_key, slug, name, unit,
+  insert into catalog_standing as s (indicator_id, tenant_id, region_id, catalog_key, slug, tenant_name,
+                                     tenant_is_demo, name, unit,
                                      baseline_year, baseline_value, target_year, target_value, comparator,
                                      latest_period_year, latest_period_quarter, latest_value, progress, status)
-  select i.indicator_id, i.tenant_id, t.region_id, i.catalog_key, t.slug, i.name, i.unit,
+  select i.indicator_id, i.tenant_id, t.region_id, i.catalog_key, t.slug, t.name, t.is_demo, i.name, i.unit,
          i.baseline_year, i.baseline_value, i.target_year, i.target_value, i.comparator,
          i.latest_period_year, i.latest_period_quarter, i.latest_value, i.progress, i.status
   from indicator i
@@ -126,7 +138,8 @@ begin
   where i.indicator_id = target and i.catalog_key is not null
   on conflict (indicator_id) do update set
     tenant_id = excluded.tenant_id, region_id = excluded.region_id, catalog_key = excluded.catalog_key,
-    slug = excluded.slug, name = excluded.name, unit = excluded.unit, baseline_year = excluded.baseline_year,
+    slug = excluded.slug, tenant_name = excluded.tenant_name, tenant_is_demo = excluded.tenant_is_demo,
+    name = excluded.name, unit = excluded.unit, baseline_year = excluded.baseline_year,
     baseline_value = excluded.baseline_value, target_year = excluded.target_year,
     target_value = excluded.target_value, comparator = excluded.comparator,
     latest_period_year = excluded.latest_period_year, latest_period_quarter = excluded.latest_period_quarter,
@@ -181,8 +194,8 @@ create trigger plan_standing_update after update of status on plan for each row
   when (old.status is distinct from new.status)
   execute function keep_plan_standings();
 
--- A new district gets its (empty) rollup at once, and a district renamed or moved to
--- another region carries that into its rows. Whoever inserts or changes a district may not
+-- A new district gets its (empty) rollup at once, and a district renamed, moved to another
+-- region or given another time zone carries that into its rows. Whoever inserts or changes a district may not
 -- have it in the context yet (onboarding sets it after the insert), so the trigger names
 -- the district for its own writes and then puts the context back.
 create function keep_tenant_copies() returns trigger language plpgsql as $$
@@ -193,8 +206,12 @@ begin
   if tg_op = 'INSERT' then
     perform refresh_tenant_rollup(new.tenant_id);
   else
-    update tenant_rollup set region_id = new.region_id, slug = new.slug where tenant_id = new.tenant_id;
-    update catalog_standing set region_id = new.region_id, slug = new.slug where tenant_id = new.tenant_id;
+    update tenant_rollup set region_id = new.region_id, slug = new.slug, name = new.name, name_en = new.name_en,
+                             is_demo = new.is_demo, time_zone = new.time_zone
+    where tenant_id = new.tenant_id;
+    update catalog_standing set region_id = new.region_id, slug = new.slug, tenant_name = new.name,
+                                tenant_is_demo = new.is_demo
+    where tenant_id = new.tenant_id;
   end if;
   perform set_config('app.tenant_ids', coalesce(previous, ''), true);
   return null;
@@ -202,6 +219,8 @@ end $$;
 
 create trigger tenant_copies_insert after insert on tenant for each row
   execute function keep_tenant_copies();
-create trigger tenant_copies_update after update of region_id, slug on tenant for each row
-  when (old.region_id is distinct from new.region_id or old.slug is distinct from new.slug)
+create trigger tenant_copies_update after update of region_id, slug, name, name_en, is_demo, time_zone on tenant
+  for each row
+  when ((old.region_id, old.slug, old.name, old.name_en, old.is_demo, old.time_zone)
+        is distinct from (new.region_id, new.slug, new.name, new.name_en, new.is_demo, new.time_zone))
   execute function keep_tenant_copies();

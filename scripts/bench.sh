@@ -128,15 +128,15 @@ for N in ${@:-40 2850}; do
   # so without the row-level security the server is also subject to.)
   cat > "$sql" <<SQL
 select name, name_en, unit from catalog_entry where key = 'industrial_output_above_scale';
-select r.slug, t.name, t.name_en, t.is_demo, r.indicators_total, r.achieved, r.on_track, r.at_risk, r.behind,
+select r.slug, r.name, r.name_en, r.is_demo, r.indicators_total, r.achieved, r.on_track, r.at_risk, r.behind,
        r.no_data, r.mean_progress, r.tasks_total, r.not_started, r.in_progress, r.completed, r.blocked,
-       r.open_due_years, t.time_zone
-from tenant_rollup r join tenant t using (tenant_id) where r.region_id = '$region'
+       r.open_due_years, r.time_zone
+from tenant_rollup r where r.region_id = '$region'
 order by r.mean_progress desc nulls last, r.slug limit 100;
-select s.slug, t.name, t.is_demo, s.name, s.unit, s.baseline_year, s.baseline_value, s.target_year, s.target_value,
+select s.slug, s.tenant_name, s.tenant_is_demo, s.name, s.unit, s.baseline_year, s.baseline_value, s.target_year, s.target_value,
        s.comparator, s.latest_period_year, s.latest_period_quarter, s.latest_value, s.progress, s.status,
        (select count(*) from catalog_standing where catalog_key = 'industrial_output_above_scale' and region_id = '$region')
-from catalog_standing s join tenant t on t.tenant_id = s.tenant_id
+from catalog_standing s
 where s.catalog_key = 'industrial_output_above_scale' and s.region_id = '$region'
 order by s.progress desc nulls last, s.slug, s.indicator_id limit 100;
 SQL

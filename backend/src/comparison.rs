@@ -48,18 +48,18 @@ pub async fn tenants(
         ComparisonSort::Name => "r.slug",
         ComparisonSort::Overdue => {
             "(select count(*) from unnest(r.open_due_years) y
-              where y < extract(year from $2::timestamptz at time zone t.time_zone)) desc, r.slug"
+              where y < extract(year from $2::timestamptz at time zone r.time_zone)) desc, r.slug"
         }
     };
     let found: Vec<TenantRow> = sqlx::query_as(&format!(
-        "select r.slug, t.name, t.name_en, t.is_demo,
+        "select r.slug, r.name, r.name_en, r.is_demo,
                 r.indicators_total::bigint as total, r.achieved::bigint as achieved,
                 r.on_track::bigint as on_track, r.at_risk::bigint as at_risk,
                 r.behind::bigint as behind, r.no_data::bigint as no_data, r.mean_progress,
                 r.tasks_total::bigint as tasks_total, r.not_started::bigint as not_started,
                 r.in_progress::bigint as in_progress, r.completed::bigint as completed,
-                r.blocked::bigint as blocked, r.open_due_years, t.time_zone
-         from tenant_rollup r join tenant t using (tenant_id)
+                r.blocked::bigint as blocked, r.open_due_years, r.time_zone
+         from tenant_rollup r
          where r.region_id = $1
          order by {order} limit $3 offset $4"
     ))
@@ -132,10 +132,10 @@ pub async fn indicator(
 ) -> Result<CatalogComparison> {
     let key = entry.key.as_str();
     let records: Vec<CatalogRecord> = sqlx::query_as(&format!(
-        "select s.slug, t.name as tenant_name, t.is_demo, s.name as indicator_name, s.unit, s.baseline_year,
+        "select s.slug, s.tenant_name, s.tenant_is_demo as is_demo, s.name as indicator_name, s.unit, s.baseline_year,
                 s.baseline_value, s.target_year, s.target_value, s.comparator, s.latest_period_year,
                 s.latest_period_quarter, s.latest_value, s.progress, s.status, ({CATALOG_TOTAL}) as total
-         from catalog_standing s join tenant t on t.tenant_id = s.tenant_id
+         from catalog_standing s
          where s.catalog_key = $2 and s.region_id = $1
          order by s.progress desc nulls last, s.slug, s.indicator_id
          limit $3 offset $4"
