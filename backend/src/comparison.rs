@@ -69,10 +69,10 @@ pub async fn tenants(
     .bind(page.offset)
     .fetch_all(&mut *conn)
     .await?;
-    let year_in = |time_zone: &str| crate::clock::date_in(now, time_zone).year();
     let rows = found
         .into_iter()
         .map(|r| {
+            let year = crate::clock::date_in(now, &r.time_zone).year();
             let tasks = TaskCounts {
                 total: r.tasks_total,
                 not_started: r.not_started,
@@ -81,7 +81,7 @@ pub async fn tenants(
                 blocked: r.blocked,
                 // As the overdue order above counts them (here, not per row in SQL: a
                 // tenth of the comparison's time in PostgreSQL).
-                overdue: r.open_due_years.iter().filter(|&&y| y < year_in(&r.time_zone)).count() as i64,
+                overdue: r.open_due_years.iter().filter(|&&y| y < year).count() as i64,
             };
             TenantComparison {
                 slug: r.slug,
