@@ -68,12 +68,6 @@ async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
             .fetch_one(&app.admin)
             .await
             .unwrap();
-    sqlx::query("update tenant set region_id = $1 where tenant_id = $2")
-        .bind(elsewhere)
-        .bind(other)
-        .execute(&app.admin)
-        .await
-        .unwrap();
     sqlx::query(
         "insert into plan (tenant_id, title, issuer, issued_on, period_start, period_end, visibility, status)
          values ($1, '别处规划', '别处', '2022-01-01', 2021, 2025, 'public', 'published')",
@@ -82,6 +76,13 @@ async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
     .execute(&app.admin)
     .await
     .unwrap();
+    // Moved after its plan: only the move itself can carry its rows to the other region.
+    sqlx::query("update tenant set region_id = $1 where tenant_id = $2")
+        .bind(elsewhere)
+        .bind(other)
+        .execute(&app.admin)
+        .await
+        .unwrap();
 
     let mut tx = db::region_tx(&app.app_pool, chongqing).await.unwrap();
     let seen = |table: &'static str| format!("select count(distinct tenant_id) from {table}");
