@@ -195,9 +195,9 @@ create trigger plan_standing_update after update of status on plan for each row
   execute function keep_plan_standings();
 
 -- A new district gets its (empty) rollup at once, and a district renamed, moved to another
--- region or given another time zone carries that into its rows. Whoever inserts or changes a district may not
--- have it in the context yet (onboarding sets it after the insert), so the trigger names
--- the district for its own writes and then puts the context back.
+-- region or given another time zone carries that into its rows. Whoever inserts or changes
+-- a district may not have it in the context yet (onboarding sets it after the insert), so
+-- the trigger names the district for its own writes and then puts the context back.
 create function keep_tenant_copies() returns trigger language plpgsql as $$
 declare
   previous text := current_setting('app.tenant_ids', true);

@@ -192,11 +192,13 @@ async fn rollups_differing_from_a_full_refresh(admin: &PgPool) -> i64 {
     sqlx::query("select refresh_tenant_rollup(tenant_id) from tenant").execute(&mut *tx).await.unwrap();
     let differing: i64 = sqlx::query_scalar(
         "select count(*) from tenant_rollup r full join kept k using (tenant_id)
-         where (r.region_id, r.slug, r.name, r.name_en, r.is_demo, r.time_zone, r.indicators_total, r.achieved, r.on_track, r.at_risk, r.behind, r.no_data,
-                r.progress_sum, r.progress_count, r.tasks_total, r.not_started, r.in_progress, r.completed, r.blocked)
+         where (r.region_id, r.slug, r.name, r.name_en, r.is_demo, r.time_zone, r.indicators_total, r.achieved,
+                r.on_track, r.at_risk, r.behind, r.no_data, r.progress_sum, r.progress_count, r.tasks_total,
+                r.not_started, r.in_progress, r.completed, r.blocked)
                is distinct from
-               (k.region_id, k.slug, k.name, k.name_en, k.is_demo, k.time_zone, k.indicators_total, k.achieved, k.on_track, k.at_risk, k.behind, k.no_data,
-                k.progress_sum, k.progress_count, k.tasks_total, k.not_started, k.in_progress, k.completed, k.blocked)",
+               (k.region_id, k.slug, k.name, k.name_en, k.is_demo, k.time_zone, k.indicators_total, k.achieved,
+                k.on_track, k.at_risk, k.behind, k.no_data, k.progress_sum, k.progress_count, k.tasks_total,
+                k.not_started, k.in_progress, k.completed, k.blocked)",
     )
     .fetch_one(&mut *tx)
     .await
@@ -214,13 +216,13 @@ async fn standings_differing_from_the_indicators(admin: &PgPool) -> i64 {
             join plan p on p.plan_id = i.plan_id and p.status = 'published'
             join tenant t on t.tenant_id = i.tenant_id
             where i.catalog_key is not null) i using (indicator_id)
-         where (s.tenant_id, s.region_id, s.catalog_key, s.slug, s.tenant_name, s.tenant_is_demo, s.name, s.unit, s.baseline_year, s.baseline_value,
-                s.target_year, s.target_value, s.comparator, s.latest_period_year, s.latest_period_quarter,
-                s.latest_value, s.progress, s.status)
+         where (s.tenant_id, s.region_id, s.catalog_key, s.slug, s.tenant_name, s.tenant_is_demo, s.name, s.unit,
+                s.baseline_year, s.baseline_value, s.target_year, s.target_value, s.comparator,
+                s.latest_period_year, s.latest_period_quarter, s.latest_value, s.progress, s.status)
                is distinct from
-               (i.tenant_id, i.region_id, i.catalog_key, i.slug, i.tenant_name, i.tenant_is_demo, i.name, i.unit, i.baseline_year, i.baseline_value,
-                i.target_year, i.target_value, i.comparator, i.latest_period_year, i.latest_period_quarter,
-                i.latest_value, i.progress, i.status)",
+               (i.tenant_id, i.region_id, i.catalog_key, i.slug, i.tenant_name, i.tenant_is_demo, i.name, i.unit,
+                i.baseline_year, i.baseline_value, i.target_year, i.target_value, i.comparator,
+                i.latest_period_year, i.latest_period_quarter, i.latest_value, i.progress, i.status)",
     )
     .fetch_one(admin)
     .await
@@ -337,12 +339,14 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
     assert!(standings > 0, "the seed plans have catalog indicators");
 
     // Withdrawn to draft: its plan no longer counts. Removed: the district is gone.
-    sqlx::query(
-        "update plan set status = 'draft' from tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan'",
-    )
-    .execute(&app.admin)
-    .await
-    .unwrap();
+    let set_status = |status: &'static str| {
+        sqlx::query(
+            "update plan set status = $1 from tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan'",
+        )
+        .bind(status)
+        .execute(&app.admin)
+    };
+    set_status("draft").await.unwrap();
     sqlx::query("update tenant set data_version = nextval('data_version_seq') where slug = 'xiushan'")
         .execute(&app.admin)
         .await
@@ -353,12 +357,7 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
 
     // Published again, and the other district renamed and given another time zone: the
     // copies follow.
-    sqlx::query(
-        "update plan set status = 'published' from tenant t where plan.tenant_id = t.tenant_id and t.slug = 'xiushan'",
-    )
-    .execute(&app.admin)
-    .await
-    .unwrap();
+    set_status("published").await.unwrap();
     sqlx::query("update tenant set slug = 'qianjiang-renamed', name = '黔江区（新）', time_zone = 'Asia/Urumqi' where slug = 'qianjiang'")
         .execute(&app.admin)
         .await
