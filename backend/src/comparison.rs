@@ -236,9 +236,9 @@ pub struct RegionRecord {
 
 /// Finds a region (404) with the versions its comparison is computed at.
 pub async fn find_region(pool: &sqlx::PgPool, slug: &str, indicator_key: Option<&str>) -> Result<RegionRecord> {
-    // One round trip for all a cached read needs (the version parts use the index on
-    // tenant (region_id, data_version)), and the compared entry's names, which the mirror
-    // then keeps with the record.
+    // One round trip for all a cached read needs (the version parts read the region's
+    // districts by the index on tenant (region_id)), and the compared entry's names, which
+    // the mirror then keeps with the record.
     let found: Option<RegionRecord> = sqlx::query_as(
         "select r.region_id, r.name, r.name_en,
                 (select max(t.data_version) from tenant t where t.region_id = r.region_id) as newest,
