@@ -33,21 +33,45 @@ impl<'a> Event<'a> {
     }
 }
 
-pub async fn append(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+/// An event's row, its values bound as `$1` to `$7` by `bind_event!` (a macro, to be part of
+/// other statements' literals). No RETURNING: a returned row must also pass the SELECT
+/// policy, which events outside any tenant do not.
+macro_rules! insert_event {
+    () => {
         "insert into audit_event (tenant_id, actor_user_id, action, entity, entity_id, before, after)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(event.tenant_id)
-    .bind(event.actor)
-    .bind(&event.action)
-    .bind(event.entity)
-    .bind(&event.entity_id)
-    .bind(&event.before)
-    .bind(&event.after)
-    .execute(conn)
-    .await?;
+         values ($1, $2, $3, $4, $5, $6, $7)"
+    };
+}
+
+/// Binds an `Event` to `insert_event!`'s parameters, on any query builder.
+macro_rules! bind_event {
+    ($query:expr, $event:expr) => {
+        $query
+            .bind($event.tenant_id)
+            .bind($event.actor)
+            .bind(&$event.action)
+            .bind($event.entity)
+            .bind(&$event.entity_id)
+            .bind(&$event.before)
+            .bind(&$event.after)
+    };
+}
+
+pub async fn append(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<()> {
+    bind_event!(sqlx::query(insert_event!()), event).execute(conn).await?;
     Ok(())
+}
+
+/// Appends `event` and moves its tenant's data version (as `db::touch_tenant` does) in one
+/// round trip: how a write that changes a tenant's aggregate views ends. Returns the new data
+/// version; an event without a tenant is an error (no row).
+pub async fn append_and_touch(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<i64> {
+    let sql = concat!(
+        "with event as (",
+        insert_event!(),
+        ") update tenant set data_version = nextval('data_version_seq') where tenant_id = $1 returning data_version"
+    );
+    bind_event!(sqlx::query_scalar(sql), event).fetch_one(conn).await
 }
 
 /// Records a refused write in its own transaction (the refused one never commits), in the

@@ -185,8 +185,7 @@ pub async fn map_indicator(
         }
         _ => ApiError::Database(e),
     })?;
-    db::touch_tenant(&mut tx, tenant.tenant_id).await?;
-    audit::append(
+    audit::append_and_touch(
         &mut tx,
         Event {
             tenant_id: Some(tenant.tenant_id),

@@ -242,8 +242,7 @@ pub async fn set_publication(
     .bind(publication.visibility.as_str())
     .fetch_one(&mut *tx)
     .await?;
-    db::touch_tenant(&mut tx, tenant.tenant_id).await?;
-    audit::append(
+    audit::append_and_touch(
         &mut tx,
         Event {
             tenant_id: Some(tenant.tenant_id),

@@ -21,30 +21,25 @@ use uuid::Uuid;
 pub const MAX_ABS_VALUE: i64 = 1_000_000_000_000_000;
 pub const MAX_NOTE_CHARS: usize = 2000;
 
-struct IndicatorForWrite {
-    period_start: i32,
-    period_end: i32,
-    version: i32,
-    units: Vec<Uuid>,
+/// The version of one of the tenant's indicators (404 when there is none).
+async fn indicator_version(conn: &mut PgConnection, tenant_id: Uuid, indicator_id: Uuid) -> Result<i32> {
+    let version: Option<i32> =
+        sqlx::query_scalar("select version from indicator where indicator_id = $1 and tenant_id = $2")
+            .bind(indicator_id)
+            .bind(tenant_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    version.ok_or(ApiError::NotFound("indicator"))
 }
 
-async fn indicator_for_write(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    indicator_id: Uuid,
-) -> Result<IndicatorForWrite> {
-    let row: Option<(i32, i32, i32, Vec<Uuid>)> = sqlx::query_as(
-        "select p.period_start, p.period_end, i.version,
-                array(select a.organisation_id from indicator_assignment a where a.indicator_id = i.indicator_id)
-         from indicator i join plan p using (plan_id)
-         where i.indicator_id = $1 and i.tenant_id = $2",
-    )
-    .bind(indicator_id)
-    .bind(tenant_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (period_start, period_end, version, units) = row.ok_or(ApiError::NotFound("indicator"))?;
-    Ok(IndicatorForWrite { period_start, period_end, version, units })
+/// An indicator as a report on it needs it, with the report standing for the period asked.
+#[derive(sqlx::FromRow)]
+struct IndicatorForReport {
+    period_start: i32,
+    period_end: i32,
+    units: Vec<Uuid>,
+    current_id: Option<Uuid>,
+    current_state: Option<String>,
 }
 
 /// Runs an access decision; a refusal is audited (in its own transaction) before it is returned.
@@ -94,16 +89,22 @@ struct ReportRecord {
 
 /// A report as `ReportRecord` reads it, with its people's emails, from `$source` named `r`:
 /// the table, or the rows a write statement returns (a write and its read in one round trip).
+/// With `$columns` and `$joins`, more columns from more sources.
 macro_rules! report_select {
     ($source:literal) => {
+        report_select!($source, "", "")
+    };
+    ($source:literal, $columns:literal, $joins:literal) => {
         concat!(
             "select r.report_id, r.indicator_id, r.period_year, r.period_quarter, r.value, r.note, r.source, r.state,
                     ru.email as reported_by, r.reported_at, du.email as decided_by, r.decided_at, r.decision_reason,
-                    r.supersedes, r.version
-             from ",
+                    r.supersedes, r.version",
+            $columns,
+            " from ",
             $source,
             " r left join app_user ru on ru.user_id = r.reported_by
-             left join app_user du on du.user_id = r.decided_by"
+             left join app_user du on du.user_id = r.decided_by",
+            $joins
         )
     };
 }
@@ -163,7 +164,7 @@ pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicat
     if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
         return Err(if caller.user_id.is_some() { ApiError::NotFound("indicator") } else { ApiError::Unauthorized });
     }
-    indicator_for_write(&mut tx, tenant.tenant_id, indicator_id).await?;
+    indicator_version(&mut tx, tenant.tenant_id, indicator_id).await?;
     let records: Vec<ReportRecord> = sqlx::query_as(&format!(
         "{REPORT_SELECT} where r.indicator_id = $1 order by r.period_year desc, coalesce(r.period_quarter, 4) desc,
                                                           r.reported_at desc, r.entry_seq desc"
@@ -191,12 +192,48 @@ pub async fn submit(
         guard(pool, tenant, caller, "report.create", "indicator", indicator_id, Err(ApiError::NotFound("indicator")))
             .await?;
     }
-    let indicator = indicator_for_write(&mut tx, tenant.tenant_id, indicator_id).await?;
+    // The indicator and the report standing for the period are read in one round trip, so
+    // the period is parsed first; whether it was readable is told only after a missing
+    // indicator or a refusal would have been.
+    let period = new.period.parse::<Period>();
+    let asked = period.as_ref().ok();
+    let indicator: IndicatorForReport = sqlx::query_as(
+        // The report standing for the period now: the one awaiting a decision, or the approved
+        // one no approved correction has replaced. Two lookups, each written to match its own
+        // partial index (`indicator_report_open_idx`, `indicator_report_latest_idx`): as one
+        // OR, the planner scanned every submitted report of every tenant whenever its
+        // statistics lagged behind a burst of reports.
+        "select p.period_start, p.period_end,
+                array(select a.organisation_id from indicator_assignment a where a.indicator_id = i.indicator_id)
+                  as units,
+                s.report_id as current_id, s.state as current_state
+         from indicator i join plan p using (plan_id)
+         left join lateral (
+           select report_id, state from (
+             (select report_id, state from indicator_report
+              where indicator_id = $1 and period_year = $3
+                and coalesce(period_quarter::integer, 0) = coalesce($4::integer, 0) and state = 'submitted')
+             union all
+             (select report_id, state from indicator_report r
+              where indicator_id = $1 and period_year = $3 and period_quarter is not distinct from $4
+                and state = 'approved'
+                and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
+              order by decided_at desc, entry_seq desc limit 1)
+           ) standing
+           order by (state = 'submitted') desc limit 1) s on true
+         where i.indicator_id = $1 and i.tenant_id = $2",
+    )
+    .bind(indicator_id)
+    .bind(tenant.tenant_id)
+    .bind(asked.map(|p| p.calendar_year()))
+    .bind(asked.and_then(|p| p.quarter()).map(i16::from))
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NotFound("indicator"))?;
     let decision = access::report_on(caller, tenant.reference(), &indicator.units);
     guard(pool, tenant, caller, "report.create", "indicator", indicator_id, decision).await?;
 
-    let period: Period =
-        new.period.parse().map_err(|e: shared::period::InvalidPeriod| ApiError::Unprocessable(e.to_string()))?;
+    let period = period.map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     if !(indicator.period_start..=indicator.period_end).contains(&period.calendar_year()) {
         return Err(ApiError::Unprocessable(format!(
             "period {period} is outside the plan's period {}–{}",
@@ -208,30 +245,7 @@ pub async fn submit(
     }
     check_text("note", &new.note)?;
     check_text("source", &new.source)?;
-
-    // The report standing for this period now: the one awaiting a decision, or the approved
-    // one no approved correction has replaced.
-    // Two lookups, each written to match its own partial index (`indicator_report_open_idx`,
-    // `indicator_report_latest_idx`): as one OR, the planner scanned every submitted report
-    // of every tenant whenever its statistics lagged behind a burst of reports.
-    let current: Option<(Uuid, String)> = sqlx::query_as(
-        "select report_id, state from (
-           (select report_id, state from indicator_report
-            where indicator_id = $1 and period_year = $2 and coalesce(period_quarter::integer, 0) = coalesce($3::integer, 0)
-              and state = 'submitted')
-           union all
-           (select report_id, state from indicator_report r
-            where indicator_id = $1 and period_year = $2 and period_quarter is not distinct from $3 and state = 'approved'
-              and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
-            order by decided_at desc, entry_seq desc limit 1)
-         ) standing
-         order by (state = 'submitted') desc limit 1",
-    )
-    .bind(indicator_id)
-    .bind(period.calendar_year())
-    .bind(period.quarter().map(i16::from))
-    .fetch_optional(&mut *tx)
-    .await?;
+    let current = indicator.current_id.zip(indicator.current_state);
     match (&current, new.corrects) {
         (None, None) => {}
         (Some((id, state)), _) if state == "submitted" => {
@@ -318,17 +332,21 @@ pub async fn decide(
         }
     }
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    let before: ReportRow =
-        sqlx::query_as::<_, ReportRecord>(&format!("{REPORT_SELECT} where r.report_id = $1 for update of r"))
-            .bind(report_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(ApiError::NotFound("report"))?
-            .into_row()?;
-    // A report asked for under another indicator is not found, and nothing is decided.
-    if before.indicator_id != indicator_id {
-        return Err(ApiError::NotFound("report"));
-    }
+    // The indicator is locked before the report, so that decisions on one indicator take
+    // turns and each computes the standing from a snapshot holding the ones before it
+    // (`progress_store::standing_after_decision!`). A report asked for under another
+    // indicator is not found, and nothing is decided.
+    let before: ReportRow = sqlx::query_as::<_, ReportRecord>(concat!(
+        "with locked as (select indicator_id from indicator where indicator_id = $2 for no key update) ",
+        report_select!("indicator_report"),
+        " where r.report_id = $1 and r.indicator_id in (select indicator_id from locked) for update of r"
+    ))
+    .bind(report_id)
+    .bind(indicator_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NotFound("report"))?
+    .into_row()?;
     if before.version != expected_version {
         return Err(ApiError::Conflict(format!(
             "report {report_id} has changed (version {} now, {expected_version} expected); reload it",
@@ -339,12 +357,16 @@ pub async fn decide(
         return Err(ApiError::Conflict(format!("report {report_id} was already decided")));
     }
     let state = if rejection.is_some() { "rejected" } else { "approved" };
-    let after = sqlx::query_as::<_, ReportRecord>(concat!(
+    // The decision, and what the indicator's standing is computed from once it counts, in
+    // one round trip.
+    let written: DecisionRow = sqlx::query_as(concat!(
         "with written as (
            update indicator_report set state = $2, decided_by = $3, decided_at = $4, decision_reason = $5,
                                        version = version + 1
-           where report_id = $1 returning *) ",
-        report_select!("written")
+           where report_id = $1 returning *), ",
+        progress_store::standing_after_decision!(),
+        " ",
+        report_select!("written", ", s.*", " cross join standing s")
     ))
     .bind(report_id)
     .bind(state)
@@ -352,29 +374,34 @@ pub async fn decide(
     .bind(now)
     .bind(rejection.as_deref().map(str::trim))
     .fetch_one(&mut *tx)
-    .await?
-    .into_row()?;
+    .await?;
+    let after = written.report.into_row()?;
+    let event = Event {
+        tenant_id: Some(tenant.tenant_id),
+        actor: Some(actor),
+        action: action.into(),
+        entity: "report",
+        entity_id: report_id.to_string(),
+        before: Some(json!(before)),
+        after: Some(json!(after)),
+    };
     let data_version = if rejection.is_none() {
-        progress_store::refresh_indicator(&mut tx, before.indicator_id).await?;
-        Some(db::touch_tenant(&mut tx, tenant.tenant_id).await?)
+        progress_store::keep(&mut tx, indicator_id, &written.standing.standing()?).await?;
+        Some(audit::append_and_touch(&mut tx, event).await?)
     } else {
+        audit::append(&mut tx, event).await?;
         None
     };
-    audit::append(
-        &mut tx,
-        Event {
-            tenant_id: Some(tenant.tenant_id),
-            actor: Some(actor),
-            action: action.into(),
-            entity: "report",
-            entity_id: report_id.to_string(),
-            before: Some(json!(before)),
-            after: Some(json!(after)),
-        },
-    )
-    .await?;
     tx.commit().await?;
     Ok(Decided { report: after, data_version })
+}
+
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    #[sqlx(flatten)]
+    report: ReportRecord,
+    #[sqlx(flatten)]
+    standing: progress_store::StandingInputs,
 }
 
 /// A decided report, and the tenant's data version after an approval (views computed at
@@ -401,11 +428,10 @@ pub async fn set_units(
         return Err(ApiError::Unprocessable("at most 100 units".into()));
     }
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    let indicator = indicator_for_write(&mut tx, tenant.tenant_id, indicator_id).await?;
-    if indicator.version != expected_version {
+    let version = indicator_version(&mut tx, tenant.tenant_id, indicator_id).await?;
+    if version != expected_version {
         return Err(ApiError::Conflict(format!(
-            "indicator {indicator_id} has changed (version {} now, {expected_version} expected); reload it",
-            indicator.version
+            "indicator {indicator_id} has changed (version {version} now, {expected_version} expected); reload it"
         )));
     }
     let before: Vec<(String, String)> = sqlx::query_as(

@@ -134,13 +134,12 @@ pub async fn append(
     .bind(percent)
     .fetch_one(&mut *tx)
     .await?;
-    db::touch_tenant(&mut tx, tenant.tenant_id).await?;
     let row = sqlx::query_as::<_, UpdateRecord>(&format!("{UPDATE_SELECT} where u.update_id = $1"))
         .bind(update_id)
         .fetch_one(&mut *tx)
         .await?
         .into_row()?;
-    audit::append(
+    audit::append_and_touch(
         &mut tx,
         Event {
             tenant_id: Some(tenant.tenant_id),

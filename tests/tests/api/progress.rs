@@ -412,3 +412,95 @@ async fn a_decision_under_the_wrong_indicator_changes_nothing(pool: PgPool) {
     let body: Value = read.json().await.unwrap();
     assert_eq!(body["overall"]["indicators"]["on_track"], 1);
 }
+
+/// The latest approved value, recomputed from all of the indicator's reports, beside the one
+/// the approvals kept on its row.
+async fn kept_and_recomputed(app: &TestApp, indicator: Uuid) -> (Value, Value) {
+    let row = |(year, quarter, value): (Option<i32>, Option<i16>, Option<f64>)| json!([year, quarter, value]);
+    let kept: (Option<i32>, Option<i16>, Option<f64>) = sqlx::query_as(
+        "select latest_period_year, latest_period_quarter, latest_value::float8 from indicator where indicator_id = $1",
+    )
+    .bind(indicator)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    let recomputed: Option<(Option<i32>, Option<i16>, Option<f64>)> = sqlx::query_as(
+        "select period_year, period_quarter, value::float8 from indicator_report r
+         where indicator_id = $1 and state = 'approved'
+           and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
+         order by period_year desc, coalesce(period_quarter, 4) desc, decided_at desc, entry_seq desc limit 1",
+    )
+    .bind(indicator)
+    .fetch_optional(&app.admin)
+    .await
+    .unwrap();
+    (row(kept), row(recomputed.unwrap_or_default()))
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn each_approval_keeps_the_standing_recomputing_from_all_reports_gives(pool: PgPool) {
+    let (app, _plan) = setup(pool).await;
+    let output = indicator(&app, "规上工业总产值").await;
+    let admin = app.sign_in(ADMIN).await;
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{output}/reports"));
+    let submit = |period: &str, value: f64, corrects: Option<&Value>| {
+        let body = json!({"period": period, "value": value, "corrects": corrects.map(|r| &r["id"])});
+        let request = admin.post(&url).json(&body);
+        async move {
+            let (status, report) = send(request).await;
+            assert_eq!(status, 201, "{report}");
+            report
+        }
+    };
+    let decide = |report: &Value, verb: &str| {
+        let request = admin
+            .post(format!("{url}/{}/{verb}", report["id"].as_str().unwrap()))
+            .header("if-match", format!("\"{}\"", report["version"]))
+            .json(&json!({"reason": "口径不符"}));
+        async move { send(request).await.0 }
+    };
+    let expect = |step: &'static str, latest: Value| {
+        let app = &app;
+        async move {
+            let (kept, recomputed) = kept_and_recomputed(app, output).await;
+            assert_eq!(recomputed, latest, "{step}: the recomputed standing");
+            assert_eq!(kept, recomputed, "{step}: the kept standing");
+        }
+    };
+
+    let q2 = submit("2023Q2", 150.0, None).await;
+    assert_eq!(decide(&q2, "approve").await, 200);
+    expect("a first value", json!([2023, 2, 150.0])).await;
+    let year_before = submit("2022", 140.0, None).await;
+    assert_eq!(decide(&year_before, "approve").await, 200);
+    expect("an earlier period changes nothing", json!([2023, 2, 150.0])).await;
+    let year = submit("2023", 160.0, None).await;
+    assert_eq!(decide(&year, "approve").await, 200);
+    expect("a year is later than its Q2", json!([2023, null, 160.0])).await;
+    // With the clock set back, the corrected report is the later decision, yet no longer counts.
+    app.clock.advance(chrono::Duration::hours(-1));
+    let correction = submit("2023", 175.0, Some(&year)).await;
+    assert_eq!(decide(&correction, "approve").await, 200);
+    expect("the year corrected", json!([2023, null, 175.0])).await;
+    let q4 = submit("2023Q4", 170.0, None).await;
+    assert_eq!(decide(&q4, "approve").await, 200);
+    expect("Q4 is the year's point, decided later", json!([2023, 4, 170.0])).await;
+    let rejected = submit("2024", 180.0, None).await;
+    assert_eq!(decide(&rejected, "reject").await, 200);
+    expect("a rejection changes nothing", json!([2023, 4, 170.0])).await;
+
+    // Decisions on one indicator at the same time: each must see the ones before it.
+    for (round, year) in [(1, "2024"), (2, "2025")] {
+        let quarters = ["Q1", "Q2", "Q3", "Q4"];
+        let mut reports = Vec::new();
+        for (i, q) in quarters.iter().enumerate() {
+            reports.push(submit(&format!("{year}{q}"), 200.0 + f64::from(round * 10 + i as i32), None).await);
+        }
+        let [a, b, c, d] = &reports[..] else { unreachable!() };
+        let statuses =
+            tokio::join!(decide(a, "approve"), decide(b, "approve"), decide(c, "approve"), decide(d, "approve"));
+        assert_eq!(statuses, (200, 200, 200, 200), "round {round}");
+        let q4_value = 200.0 + f64::from(round * 10 + 3);
+        expect("four approvals at once", json!([year.parse::<i32>().unwrap(), 4, q4_value])).await;
+    }
+}
