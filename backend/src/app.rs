@@ -65,7 +65,8 @@ impl AppState {
             .site_root(site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        let page_data = Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone() });
+        let memo = Arc::new(crate::memo::Memo::default());
+        let page_data = Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone(), memo: memo.clone() });
         let mirror = Arc::new(Mirror::start(&pool));
         let metrics = Metrics::new(cache.stats.clone(), mirror.stats().clone(), pool.clone());
         AppState(Arc::new(Shared {
@@ -74,7 +75,7 @@ impl AppState {
             leptos_options,
             page_data,
             cache,
-            memo: Arc::default(),
+            memo,
             mirror,
             metrics,
             session_policy: SessionPolicy::default(),

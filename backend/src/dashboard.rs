@@ -4,11 +4,13 @@
 //! row by row into the server.
 
 use crate::error::Result;
+use crate::memo::Memo;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use shared::api::{AreaSummary, Dashboard, PlanSummary, StatusCounts, TaskCounts, UnitWorkload};
 use sqlx::PgConnection;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Indicator counts by status and mean progress over rows of `indicator i` (the dashboard
@@ -56,6 +58,7 @@ struct IndicatorGroup {
     name: Option<String>,
     #[sqlx(flatten)]
     counts: IndicatorCounts,
+    structure_version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -69,18 +72,33 @@ struct TaskGroup {
     overdue: i64,
 }
 
+/// The task half of a dashboard: tasks by status and overdue per area (in plan order, then
+/// the plan as a whole), and each organisation's workload. Reports and approvals never change
+/// it, so it is remembered under the tenant's structure version, which every other write
+/// moves (migration `tenant_structure_version`), and computed again only after those.
+pub struct TaskHalf {
+    groups: Vec<TaskGroup>,
+    units: Vec<UnitWorkload>,
+}
+
+impl TaskHalf {
+    /// Rows held, as the weight of a remembered half.
+    pub fn rows(&self) -> usize {
+        self.groups.len() + self.units.len()
+    }
+}
+
 /// Whether a task is overdue in SQL, for `$2` = the current year (PRODUCT.md §3, the same
 /// rule as `shared::progress::is_overdue`).
 const OVERDUE: &str = "(not t.ongoing and t.due_year is not null and t.status <> 'completed' and t.due_year < $2)";
 
-/// Area summaries in plan order, then the plan as a whole (area None).
-pub async fn areas(
-    conn: &mut PgConnection,
-    plan_id: Uuid,
-    today: NaiveDate,
-) -> Result<(Vec<AreaSummary>, AreaSummary)> {
-    let indicator_groups: Vec<IndicatorGroup> = sqlx::query_as(&format!(
-        "select a.position, a.name, {INDICATOR_COUNTS}
+/// Indicators by status per area in plan order, then the plan as a whole (area None), each
+/// with the tenant's structure version.
+async fn indicator_groups(conn: &mut PgConnection, plan_id: Uuid) -> Result<Vec<IndicatorGroup>> {
+    Ok(sqlx::query_as(&format!(
+        "select a.position, a.name, {INDICATOR_COUNTS},
+                (select t.structure_version from plan p join tenant t using (tenant_id) where p.plan_id = $1)
+                  as structure_version
          from area a left join indicator i on i.area_id = a.area_id
          where a.plan_id = $1
          group by grouping sets ((a.position, a.name), ())
@@ -88,8 +106,11 @@ pub async fn areas(
     ))
     .bind(plan_id)
     .fetch_all(&mut *conn)
-    .await?;
-    let task_groups: Vec<TaskGroup> = sqlx::query_as(&format!(
+    .await?)
+}
+
+async fn task_half(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<TaskHalf> {
+    let groups: Vec<TaskGroup> = sqlx::query_as(&format!(
         "select a.position, count(t.task_id) as total,
                 count(*) filter (where t.status = 'not_started') as not_started,
                 count(*) filter (where t.status = 'in_progress') as in_progress,
@@ -105,33 +126,8 @@ pub async fn areas(
     .bind(today.year())
     .fetch_all(&mut *conn)
     .await?;
-
-    let mut summaries: Vec<AreaSummary> = indicator_groups
-        .into_iter()
-        .map(|g| {
-            let tasks = task_groups.iter().find(|t| t.position == g.position);
-            AreaSummary {
-                area: g.name,
-                indicators: g.counts.by_status(),
-                mean_progress: g.counts.mean_progress(),
-                tasks: tasks.map_or_else(TaskCounts::default, |t| TaskCounts {
-                    total: t.total,
-                    not_started: t.not_started,
-                    in_progress: t.in_progress,
-                    completed: t.completed,
-                    blocked: t.blocked,
-                    overdue: t.overdue,
-                }),
-            }
-        })
-        .collect();
-    let overall = summaries.pop().filter(|s| s.area.is_none()).unwrap_or_else(|| AreaSummary {
-        area: None,
-        indicators: StatusCounts::default(),
-        mean_progress: None,
-        tasks: TaskCounts::default(),
-    });
-    Ok((summaries, overall))
+    let units = units(conn, plan_id, today).await?;
+    Ok(TaskHalf { groups, units })
 }
 
 #[derive(sqlx::FromRow)]
@@ -146,7 +142,7 @@ struct UnitRow {
 
 /// Per organisation: the tasks it leads, those it is responsible for (without leading them),
 /// how many of them are completed and overdue. Busiest first.
-pub async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<UnitWorkload>> {
+async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Result<Vec<UnitWorkload>> {
     let rows: Vec<UnitRow> = sqlx::query_as(&format!(
         // One row per organisation and task it holds, carrying what the counts need (named
         // `t` for OVERDUE), so the tasks are read once.
@@ -185,10 +181,46 @@ pub async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> 
         .collect())
 }
 
-/// The whole dashboard of a plan the caller may see, as of `today` (the tenant's date).
+/// The whole dashboard of a plan the caller may see, as of `today` (the tenant's date); the
+/// task half from `memo` when it holds the one of the tenant's structure version.
 #[tracing::instrument(name = "db.dashboard", skip_all)]
-pub async fn build(conn: &mut PgConnection, plan: PlanSummary, today: NaiveDate) -> Result<Dashboard> {
-    let (areas, overall) = self::areas(&mut *conn, plan.id, today).await?;
-    let units = self::units(conn, plan.id, today).await?;
-    Ok(Dashboard { plan, as_of: today, overall, areas, units })
+pub async fn build(conn: &mut PgConnection, memo: &Memo, plan: PlanSummary, today: NaiveDate) -> Result<Dashboard> {
+    let indicator_groups = indicator_groups(&mut *conn, plan.id).await?;
+    // The grouping set of the whole plan makes one row even for a plan without areas.
+    let version = indicator_groups.first().map_or(0, |g| g.structure_version);
+    let key = (plan.id, version, today);
+    let tasks = match memo.task_half(&key) {
+        Some(half) => half,
+        None => {
+            let half = Arc::new(task_half(conn, plan.id, today).await?);
+            memo.remember_task_half(key, half.clone());
+            half
+        }
+    };
+    let mut areas: Vec<AreaSummary> = indicator_groups
+        .into_iter()
+        .map(|g| {
+            let counts = tasks.groups.iter().find(|t| t.position == g.position);
+            AreaSummary {
+                area: g.name,
+                indicators: g.counts.by_status(),
+                mean_progress: g.counts.mean_progress(),
+                tasks: counts.map_or_else(TaskCounts::default, |t| TaskCounts {
+                    total: t.total,
+                    not_started: t.not_started,
+                    in_progress: t.in_progress,
+                    completed: t.completed,
+                    blocked: t.blocked,
+                    overdue: t.overdue,
+                }),
+            }
+        })
+        .collect();
+    let overall = areas.pop().filter(|s| s.area.is_none()).unwrap_or_else(|| AreaSummary {
+        area: None,
+        indicators: StatusCounts::default(),
+        mean_progress: None,
+        tasks: TaskCounts::default(),
+    });
+    Ok(Dashboard { plan, as_of: today, overall, areas, units: tasks.units.clone() })
 }

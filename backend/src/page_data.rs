@@ -19,6 +19,7 @@ use uuid::Uuid;
 pub struct BackendPageData {
     pub pool: PgPool,
     pub clock: Arc<dyn Clock>,
+    pub memo: Arc<crate::memo::Memo>,
 }
 
 #[async_trait::async_trait]
@@ -47,7 +48,7 @@ impl PageData for BackendPageData {
         let mut tx = db::tenant_tx(&self.pool, &[tenant.tenant_id]).await.map_err(ApiError::from)?;
         let visible = read::visible_plan(&mut tx, tenant, caller, plan).await?;
         let today = self.clock.today_in(&visible.tenant.time_zone);
-        let board = dashboard::build(&mut tx, visible.plan, today).await?;
+        let board = dashboard::build(&mut tx, &self.memo, visible.plan, today).await?;
         tx.commit().await.map_err(ApiError::from)?;
         Ok(board)
     }

@@ -387,7 +387,7 @@ pub async fn decide(
     };
     let data_version = if rejection.is_none() {
         progress_store::keep(&mut tx, indicator_id, &written.standing.standing()?).await?;
-        Some(audit::append_and_touch(&mut tx, event).await?)
+        Some(audit::append_and_touch_standings(&mut tx, event).await?)
     } else {
         audit::append(&mut tx, event).await?;
         None

@@ -71,7 +71,7 @@ async fn get_dashboard(
         .cache
         .get_or_compute(&key, || async {
             let mut tx = db::tenant_tx(&state.pool, &[visible.tenant.tenant_id]).await?;
-            let board = dashboard::build(&mut tx, visible.plan.clone(), today).await?;
+            let board = dashboard::build(&mut tx, &state.memo, visible.plan.clone(), today).await?;
             tx.commit().await?;
             Ok::<_, ApiError>(board)
         })

@@ -296,6 +296,12 @@ async fn task_updates_keep_history_and_drive_status_and_overdue(pool: PgPool) {
         rows.as_array().unwrap().iter().find(|t| t["id"] == task2.to_string()).unwrap().clone()
     };
     assert_eq!(tasks().await["overdue"], true);
+    // Read once before: the dashboard's task half is then held, and must not outlive the updates.
+    let before = dashboard(&app, plan).await;
+    assert_eq!(
+        (before["overall"]["tasks"]["completed"].as_i64(), before["overall"]["tasks"]["overdue"].as_i64()),
+        (Some(0), Some(3))
+    );
 
     let response = reporter
         .post(&url)
