@@ -62,31 +62,28 @@ pub async fn append(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<(
     Ok(())
 }
 
-/// Appends `event` and moves its tenant's versions (as `db::touch_tenant` does) in one round
-/// trip: how a write that changes a tenant's aggregate views ends. Returns the new data
-/// version; an event without a tenant is an error (no row).
-pub async fn append_and_touch(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<i64> {
-    let sql = concat!(
-        "with event as (",
-        insert_event!(),
-        ") update tenant set ",
-        crate::db::touched_everything!(),
-        " where tenant_id = $1 returning data_version"
-    );
-    bind_event!(sqlx::query_scalar(sql), event).fetch_one(conn).await
+/// What a write changed of its tenant's aggregate views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    /// Anything: the data version and the structure version move (as `db::touch_tenant`).
+    Everything,
+    /// Indicator standings only (a report decision): only the data version moves, so a
+    /// dashboard's task half is kept (`dashboard::TaskHalf`).
+    Standings,
 }
 
-/// As `append_and_touch`, after a report decision: only the data version moves, since
-/// indicator standings are all a decision changes.
-pub async fn append_and_touch_standings(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<i64> {
+/// Appends `event` and moves its tenant's versions in one round trip: how a write that
+/// changes a tenant's aggregate views ends. Returns the new data version; an event without a
+/// tenant is an error (no row).
+pub async fn append_and_touch(conn: &mut PgConnection, event: Event<'_>, touched: Touched) -> sqlx::Result<i64> {
     let sql = concat!(
         "with event as (",
         insert_event!(),
-        ") update tenant set ",
-        crate::db::touched_standings!(),
-        " where tenant_id = $1 returning data_version"
+        ") update tenant set data_version = nextval('data_version_seq'),
+                             structure_version = case when $8 then nextval('data_version_seq') else structure_version end
+           where tenant_id = $1 returning data_version"
     );
-    bind_event!(sqlx::query_scalar(sql), event).fetch_one(conn).await
+    bind_event!(sqlx::query_scalar(sql), event).bind(touched == Touched::Everything).fetch_one(conn).await
 }
 
 /// Records a refused write in its own transaction (the refused one never commits), in the

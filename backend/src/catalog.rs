@@ -3,7 +3,7 @@
 //! and confirmed by a platform admin.
 
 use crate::access;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, Touched};
 use crate::db;
 use crate::error::{ApiError, Result};
 use crate::read::TenantRecord;
@@ -196,6 +196,7 @@ pub async fn map_indicator(
             before: Some(json!({ "catalog_key": before })),
             after: Some(json!({ "catalog_key": mapping.key })),
         },
+        Touched::Everything,
     )
     .await?;
     tx.commit().await?;

@@ -72,30 +72,14 @@ pub async fn set_tenant_context(conn: &mut sqlx::PgConnection, tenants: &[Uuid])
     Ok(())
 }
 
-/// The `set` clause of a tenant's version bump after a write that may have changed anything
-/// (`touch_tenant`), and after a report decision, which changes indicator standings only.
-macro_rules! touched_everything {
-    () => {
-        "data_version = nextval('data_version_seq'), structure_version = nextval('data_version_seq')"
-    };
-}
-pub(crate) use touched_everything;
-macro_rules! touched_standings {
-    () => {
-        "data_version = nextval('data_version_seq')"
-    };
-}
-pub(crate) use touched_standings;
-
 /// Marks a tenant's aggregate views as changed, in the writing transaction (see `cache`):
 /// its data version and its structure version (`dashboard::TaskHalf`) move. Returns the
 /// tenant's new data version.
 pub async fn touch_tenant(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar(concat!(
-        "update tenant set ",
-        touched_everything!(),
-        " where tenant_id = $1 returning data_version"
-    ))
+    sqlx::query_scalar(
+        "update tenant set data_version = nextval('data_version_seq'), structure_version = nextval('data_version_seq')
+         where tenant_id = $1 returning data_version",
+    )
     .bind(tenant_id)
     .fetch_one(conn)
     .await

@@ -2,7 +2,7 @@
 //! tasks and their unit assignments, in set-based statements inside the caller's transaction
 //! (all or nothing). The same document stored twice is recognised, not duplicated.
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, Touched};
 use crate::{catalog, db};
 use serde_json::json;
 use shared::plan_document::{DocumentProblem, Due, PlanDocument};
@@ -253,6 +253,7 @@ pub async fn set_publication(
             before: Some(json!({"status": status, "visibility": visibility})),
             after: Some(json!(publication)),
         },
+        Touched::Everything,
     )
     .await?;
     tx.commit().await?;

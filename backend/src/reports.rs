@@ -3,7 +3,7 @@
 //! answer for an indicator. Only approved values count (`progress_store`).
 
 use crate::access;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, Touched};
 use crate::db;
 use crate::error::{ApiError, Result};
 use crate::progress_store;
@@ -387,7 +387,7 @@ pub async fn decide(
     };
     let data_version = if rejection.is_none() {
         progress_store::keep(&mut tx, indicator_id, &written.standing.standing()?).await?;
-        Some(audit::append_and_touch_standings(&mut tx, event).await?)
+        Some(audit::append_and_touch(&mut tx, event, Touched::Standings).await?)
     } else {
         audit::append(&mut tx, event).await?;
         None

@@ -2,7 +2,7 @@
 //! history; the task row keeps its current status for the views.
 
 use crate::access;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, Touched};
 use crate::db;
 use crate::error::{ApiError, Result};
 use crate::read::TenantRecord;
@@ -150,6 +150,7 @@ pub async fn append(
             before: Some(json!({"status": before.0, "percent": before.1})),
             after: Some(json!(row)),
         },
+        Touched::Everything,
     )
     .await?;
     tx.commit().await?;
