@@ -173,7 +173,6 @@ pub async fn store_plan(
     .await?;
 
     catalog::suggest_for_plan(conn, plan_id).await?;
-    db::touch_tenant(conn, tenant_id).await?;
     let after = json!({
         "title": doc.title,
         "issued_on": doc.issued_on,
@@ -182,7 +181,8 @@ pub async fn store_plan(
         "tasks": doc.tasks.len(),
         "organisations": org_ids.len(),
     });
-    audit::append(conn, Event::created(Some(tenant_id), actor, "plan", plan_id, after)).await?;
+    audit::append_and_touch(conn, Event::created(Some(tenant_id), actor, "plan", plan_id, after), Touched::Everything)
+        .await?;
     Ok(Stored::Created(plan_id))
 }
 
