@@ -57,6 +57,8 @@ macro_rules! bind_event {
     };
 }
 
+pub(crate) use {bind_event, insert_event};
+
 pub async fn append(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<()> {
     bind_event!(sqlx::query(insert_event!()), event).execute(conn).await?;
     Ok(())

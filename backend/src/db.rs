@@ -53,6 +53,25 @@ pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transact
     pool.begin_with(format!("begin; select set_config('app.tenant_ids', '{ids}', true)")).await
 }
 
+/// As `tenant_tx`, and locks the indicator `indicator_id` (`for no key update`) in the same
+/// round trip, so that the transaction's next statement has a snapshot taken once the lock
+/// is held: it sees every earlier transaction that held the lock (report decisions take
+/// turns per indicator this way). An indicator the tenants do not have locks nothing.
+pub async fn tenant_tx_locking_indicator(
+    pool: &PgPool,
+    tenants: &[Uuid],
+    indicator_id: Uuid,
+) -> sqlx::Result<Transaction<'static, Postgres>> {
+    // As in `tenant_tx`; a formatted UUID is safe to inline. The lock comes after the
+    // setting, so row-level security applies to it.
+    let ids = tenant_list(tenants);
+    pool.begin_with(format!(
+        "begin; select set_config('app.tenant_ids', '{ids}', true);
+         select 1 from indicator where indicator_id = '{indicator_id}' for no key update"
+    ))
+    .await
+}
+
 /// A read-only transaction that may see the rollups and catalog standings of every district
 /// of `region` (migrations `region_read_context`, `comparison_standings`). Only for a caller
 /// already allowed to compare the region.

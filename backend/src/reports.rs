@@ -8,7 +8,7 @@ use crate::db;
 use crate::error::{ApiError, Result};
 use crate::progress_store;
 use crate::read::TenantRecord;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 use shared::api::{IndicatorUnits, NewReport, ReportRow, ReportState};
@@ -40,6 +40,8 @@ struct IndicatorForReport {
     units: Vec<Uuid>,
     current_id: Option<Uuid>,
     current_state: Option<String>,
+    /// The reporting user's email, as the report shows it.
+    reporter: Option<String>,
 }
 
 /// Runs an access decision; a refusal is audited (in its own transaction) before it is returned.
@@ -206,7 +208,8 @@ pub async fn submit(
         "select p.period_start, p.period_end,
                 array(select a.organisation_id from indicator_assignment a where a.indicator_id = i.indicator_id)
                   as units,
-                s.report_id as current_id, s.state as current_state
+                s.report_id as current_id, s.state as current_state,
+                (select u.email from app_user u where u.user_id = $5) as reporter
          from indicator i join plan p using (plan_id)
          left join lateral (
            select report_id, state from (
@@ -227,6 +230,7 @@ pub async fn submit(
     .bind(tenant.tenant_id)
     .bind(asked.map(|p| p.calendar_year()))
     .bind(asked.and_then(|p| p.quarter()).map(i16::from))
+    .bind(actor)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(ApiError::NotFound("indicator"))?;
@@ -264,46 +268,66 @@ pub async fn submit(
         }
     }
 
-    let row = sqlx::query_as::<_, ReportRecord>(concat!(
-        "with written as (
-           insert into indicator_report (tenant_id, indicator_id, period_year, period_quarter, value, note, source,
-                                         reported_by, reported_at, supersedes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *) ",
+    // The report is made here, identifier and time included (the time to the microsecond,
+    // as PostgreSQL keeps it), so that its audit event goes in with it, in one round trip.
+    let row = ReportRow {
+        id: Uuid::new_v4(),
+        indicator_id,
+        period,
+        value: new.value,
+        note: new.note,
+        source: new.source,
+        state: ReportState::Submitted,
+        reported_by: indicator.reporter,
+        reported_at: now.trunc_subsecs(6),
+        decided_by: None,
+        decided_at: None,
+        decision_reason: None,
+        supersedes: new.corrects,
+        version: 1,
+    };
+    let event = Event {
+        tenant_id: Some(tenant.tenant_id),
+        actor: Some(actor),
+        action: "report.create".into(),
+        entity: "report",
+        entity_id: row.id.to_string(),
+        before: None,
+        after: Some(json!(row)),
+    };
+    let sql = concat!(
+        "with event as (",
+        audit::insert_event!(),
+        "), written as (
+           insert into indicator_report (tenant_id, reported_by, report_id, indicator_id, period_year, period_quarter,
+                                         value, note, source, reported_at, supersedes)
+           values ($1, $2, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *) ",
         report_select!("written")
-    ))
-    .bind(tenant.tenant_id)
-    .bind(indicator_id)
-    .bind(period.calendar_year())
-    .bind(period.quarter().map(i16::from))
-    .bind(new.value)
-    .bind(&new.note)
-    .bind(&new.source)
-    .bind(actor)
-    .bind(now)
-    .bind(new.corrects)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.constraint() == Some("indicator_report_open_idx") => {
-            ApiError::Conflict(format!("a report for {period} is already awaiting a decision"))
-        }
-        _ => ApiError::Database(e),
-    })?
-    .into_row()?;
-    let report_id = row.id;
-    audit::append(
-        &mut tx,
-        Event {
-            tenant_id: Some(tenant.tenant_id),
-            actor: Some(actor),
-            action: "report.create".into(),
-            entity: "report",
-            entity_id: report_id.to_string(),
-            before: None,
-            after: Some(json!(row)),
-        },
-    )
-    .await?;
+    );
+    let stored = audit::bind_event!(sqlx::query_as::<_, ReportRecord>(sql), event)
+        .bind(row.id)
+        .bind(indicator_id)
+        .bind(period.calendar_year())
+        .bind(period.quarter().map(i16::from))
+        .bind(row.value)
+        .bind(&row.note)
+        .bind(&row.source)
+        .bind(row.reported_at)
+        .bind(row.supersedes)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.constraint() == Some("indicator_report_open_idx") => {
+                ApiError::Conflict(format!("a report for {period} is already awaiting a decision"))
+            }
+            _ => ApiError::Database(e),
+        })?
+        .into_row()?;
+    // The event must say what was stored; should the table ever change a value on its way in,
+    // nothing is committed.
+    if stored != row {
+        return Err(ApiError::Internal(anyhow::anyhow!("report {} was stored otherwise than made", row.id)));
+    }
     tx.commit().await?;
     Ok(row)
 }
@@ -331,51 +355,47 @@ pub async fn decide(
             )));
         }
     }
-    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    // The indicator is locked before the report, so that decisions on one indicator take
-    // turns and each computes the standing from a snapshot holding the ones before it
-    // (`progress_store::standing_after_decision!`). A report asked for under another
-    // indicator is not found, and nothing is decided.
-    let before: ReportRow = sqlx::query_as::<_, ReportRecord>(concat!(
-        "with locked as (select indicator_id from indicator where indicator_id = $2 for no key update) ",
-        report_select!("indicator_report"),
-        " where r.report_id = $1 and r.indicator_id in (select indicator_id from locked) for update of r"
-    ))
-    .bind(report_id)
-    .bind(indicator_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(ApiError::NotFound("report"))?
-    .into_row()?;
-    if before.version != expected_version {
-        return Err(ApiError::Conflict(format!(
-            "report {report_id} has changed (version {} now, {expected_version} expected); reload it",
-            before.version
-        )));
-    }
-    if before.state != ReportState::Submitted {
-        return Err(ApiError::Conflict(format!("report {report_id} was already decided")));
-    }
+    // The indicator is locked in the transaction's first round trip, so that decisions on one
+    // indicator take turns and the decision's statement has a snapshot holding every one
+    // before it (`progress_store::standing_after_decision!`).
+    let mut tx = db::tenant_tx_locking_indicator(pool, &[tenant.tenant_id], indicator_id).await?;
     let state = if rejection.is_some() { "rejected" } else { "approved" };
-    // The decision, and what the indicator's standing is computed from once it counts, in
-    // one round trip.
-    let written: DecisionRow = sqlx::query_as(concat!(
+    // The decision if the report is still the one the caller saw, and what the indicator's
+    // standing is computed from once it counts, in one round trip. A report of another
+    // indicator is not touched.
+    let written: Option<DecisionRow> = sqlx::query_as(concat!(
         "with written as (
-           update indicator_report set state = $2, decided_by = $3, decided_at = $4, decision_reason = $5,
+           update indicator_report set state = $3, decided_by = $4, decided_at = $5, decision_reason = $6,
                                        version = version + 1
-           where report_id = $1 returning *), ",
+           where report_id = $1 and indicator_id = $2 and version = $7 and state = 'submitted' returning *), ",
         progress_store::standing_after_decision!(),
         " ",
         report_select!("written", ", s.*", " cross join standing s")
     ))
     .bind(report_id)
+    .bind(indicator_id)
     .bind(state)
     .bind(actor)
     .bind(now)
     .bind(rejection.as_deref().map(str::trim))
-    .fetch_one(&mut *tx)
+    .bind(expected_version)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(written) = written else {
+        return Err(undecided(&mut tx, (indicator_id, report_id), expected_version).await);
+    };
     let after = written.report.into_row()?;
+    // What the report was: awaiting a decision at the version the caller saw (the update's
+    // condition), so without a decider, a decision time or a reason (the table's checks,
+    // migration `report_undecided_check`); a decision changes nothing else.
+    let before = ReportRow {
+        state: ReportState::Submitted,
+        decided_by: None,
+        decided_at: None,
+        decision_reason: None,
+        version: expected_version,
+        ..after.clone()
+    };
     let event = Event {
         tenant_id: Some(tenant.tenant_id),
         actor: Some(actor),
@@ -394,6 +414,29 @@ pub async fn decide(
     };
     tx.commit().await?;
     Ok(Decided { report: after, data_version })
+}
+
+/// Why a report was not decided: it is not one of the indicator's (404), it changed since
+/// the caller read it, or it was already decided (409).
+async fn undecided(
+    conn: &mut PgConnection,
+    (indicator_id, report_id): (Uuid, Uuid),
+    expected_version: i32,
+) -> ApiError {
+    let found: sqlx::Result<Option<(i32, String)>> =
+        sqlx::query_as("select version, state from indicator_report where report_id = $1 and indicator_id = $2")
+            .bind(report_id)
+            .bind(indicator_id)
+            .fetch_optional(conn)
+            .await;
+    match found {
+        Err(e) => ApiError::Database(e),
+        Ok(None) => ApiError::NotFound("report"),
+        Ok(Some((version, _))) if version != expected_version => ApiError::Conflict(format!(
+            "report {report_id} has changed (version {version} now, {expected_version} expected); reload it"
+        )),
+        Ok(Some(_)) => ApiError::Conflict(format!("report {report_id} was already decided")),
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -271,6 +271,58 @@ async fn decisions_need_the_current_version_and_rejections_a_reason(pool: PgPool
 }
 
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn each_report_write_is_audited_as_the_report_reads_before_and_after(pool: PgPool) {
+    let (app, _) = setup(pool).await;
+    let output = indicator(&app, "规上工业总产值").await;
+    let admin = app.sign_in(ADMIN).await;
+    let reporter = app.sign_in(REPORTER).await;
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{output}/reports"));
+    // The report as the indicator's history shows it now.
+    let read = |id: &Value| {
+        let (admin, url, id) = (admin.clone(), url.clone(), id.as_str().unwrap().to_owned());
+        async move {
+            let (_, history) = send(admin.get(&url)).await;
+            history.as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap().clone()
+        }
+    };
+    let latest_event = || async {
+        let (_, page) = send(admin.get(app.url("/api/v1/tenants/qianjiang/audit?limit=1"))).await;
+        page["events"][0].clone()
+    };
+
+    let units = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{output}/units"));
+    let (status, _) =
+        send(admin.put(&units).header("if-match", "\"1\"").json(&json!({"lead": ["区经济信息委"]}))).await;
+    assert_eq!(status, 204);
+    let body = json!({"period": "2023Q3", "value": "229.7150", "note": "季报", "source": "统计局"});
+    let (status, submitted) = send(reporter.post(&url).json(&body)).await;
+    assert_eq!(status, 201, "{submitted}");
+    assert_eq!(submitted["reported_by"], REPORTER);
+    let event = latest_event().await;
+    assert_eq!((event["action"].as_str(), &event["before"]), (Some("report.create"), &Value::Null));
+    assert_eq!(event["after"], submitted);
+    assert_eq!(read(&submitted["id"]).await, submitted, "the report as stored");
+
+    let approve = format!("{url}/{}/approve", submitted["id"].as_str().unwrap());
+    let (status, approved) = send(admin.post(approve).header("if-match", "\"1\"")).await;
+    assert_eq!(status, 200);
+    let event = latest_event().await;
+    assert_eq!(event["action"], "report.approve");
+    assert_eq!((&event["before"], &event["after"]), (&submitted, &approved));
+    assert_eq!(read(&approved["id"]).await, approved);
+
+    let (_, second) = send(reporter.post(&url).json(&json!({"period": "2023Q4", "value": 240}))).await;
+    let reject = format!("{url}/{}/reject", second["id"].as_str().unwrap());
+    let (status, rejected) =
+        send(admin.post(reject).header("if-match", "\"1\"").json(&json!({"reason": "口径不符"}))).await;
+    assert_eq!(status, 200);
+    let event = latest_event().await;
+    assert_eq!(event["action"], "report.reject");
+    assert_eq!((&event["before"], &event["after"]), (&second, &rejected));
+    assert_eq!(read(&rejected["id"]).await, rejected);
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn pending_values_never_reach_public_readers(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
