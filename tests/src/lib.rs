@@ -12,7 +12,6 @@ use backend::mirror::Mirror;
 use backend::users::NewGrant;
 use shared::model::Role;
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -169,7 +168,7 @@ pub fn site_root() -> PathBuf {
 /// A pool on the same database as `admin`, logged in as the application role.
 pub async fn app_role_pool(admin: &PgPool) -> PgPool {
     let options = (*admin.connect_options()).clone().username("planboard_app").password(APP_ROLE_PASSWORD);
-    PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("cannot connect as planboard_app")
+    backend::db::pool_options(8).connect_with(options).await.expect("cannot connect as planboard_app")
 }
 
 /// Starts the application on a fresh, migrated database (`admin`), seeded with Qianjiang.

@@ -13,6 +13,7 @@ mod matrix;
 mod mirror;
 mod onboarding;
 mod pages;
+mod pool;
 mod progress;
 mod read_api;
 mod schema;
