@@ -14,7 +14,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 pub const APP_ROLE: &str = "planboard_app";
 
 /// How long a pooled connection may have been idle and still be handed out without a ping.
-const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
@@ -65,11 +65,14 @@ pub async fn ensure_rls_applies(pool: &PgPool) -> anyhow::Result<()> {
 /// Begins a transaction that may see and write the rows of `tenants` only. The setting is
 /// local to the transaction, so it never leaks to the next user of the pooled connection.
 pub async fn tenant_tx(pool: &PgPool, tenants: &[Uuid]) -> sqlx::Result<Transaction<'static, Postgres>> {
-    // BEGIN and the setting in one round trip (a simple query of two statements): every
-    // read and write starts here. The ids are inlined, which is safe only because they are
-    // UUIDs formatted here: hex digits and hyphens.
-    let ids = tenant_list(tenants);
-    pool.begin_with(format!("begin; select set_config('app.tenant_ids', '{ids}', true)")).await
+    pool.begin_with(begin_in_tenants(tenants)).await
+}
+
+/// BEGIN and the tenant setting as one simple query, so in one round trip: every read and
+/// write starts here. The ids are inlined, which is safe only because they are UUIDs
+/// formatted here: hex digits and hyphens.
+fn begin_in_tenants(tenants: &[Uuid]) -> String {
+    format!("begin; select set_config('app.tenant_ids', '{}', true)", tenant_list(tenants))
 }
 
 /// As `tenant_tx`, and locks the indicator `indicator_id` (`for no key update`) in the same
@@ -81,14 +84,11 @@ pub async fn tenant_tx_locking_indicator(
     tenants: &[Uuid],
     indicator_id: Uuid,
 ) -> sqlx::Result<Transaction<'static, Postgres>> {
-    // As in `tenant_tx`; a formatted UUID is safe to inline. The lock comes after the
-    // setting, so row-level security applies to it.
-    let ids = tenant_list(tenants);
-    pool.begin_with(format!(
-        "begin; select set_config('app.tenant_ids', '{ids}', true);
-         select 1 from indicator where indicator_id = '{indicator_id}' for no key update"
-    ))
-    .await
+    // A formatted UUID is safe to inline. The lock comes after the setting, so row-level
+    // security applies to it.
+    let begin = begin_in_tenants(tenants);
+    pool.begin_with(format!("{begin}; select 1 from indicator where indicator_id = '{indicator_id}' for no key update"))
+        .await
 }
 
 /// A read-only transaction that may see the rollups and catalog standings of every district
