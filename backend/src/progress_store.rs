@@ -9,6 +9,21 @@ use shared::progress::Target;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+/// A condition on a report `r`: no approved correction replaces it.
+///
+/// A subquery with a limit rather than `not exists`: PostgreSQL turns `not exists` into an
+/// anti join, and with statistics taken before corrections accumulated it chose a merge anti
+/// join that read every correction of every district (1.4 ms of a 1.6 ms decision after 1,500
+/// corrections at 2,850 districts, growing with each). This form is always one probe of
+/// `indicator_report_supersedes_idx` per report of the one indicator.
+macro_rules! not_replaced {
+    () => {
+        "(select c.report_id from indicator_report c where c.supersedes = r.report_id and c.state = 'approved' limit 1)
+         is null"
+    };
+}
+pub(crate) use not_replaced;
+
 /// A CTE `standing` for the statement that decides a report (the CTE `written`, the report
 /// as updated): the target of its indicator, and the latest approved value once the decision
 /// counts. That value is the latest approved report that no approved correction replaces;
@@ -22,7 +37,8 @@ use uuid::Uuid;
 /// statement began, or waits for this one to commit.
 macro_rules! standing_after_decision {
     () => {
-        "standing as (
+        concat!(
+            "standing as (
            select i.baseline_year, i.baseline_value, i.target_year, i.target_value, i.comparator,
                   l.period_year as latest_year, l.period_quarter as latest_quarter, l.value as latest_value
            from indicator i left join lateral (
@@ -30,7 +46,9 @@ macro_rules! standing_after_decision {
                select r.period_year, r.period_quarter, r.value, r.decided_at, r.entry_seq from indicator_report r
                where r.indicator_id = i.indicator_id and r.state = 'approved'
                  and r.report_id is distinct from (select w.supersedes from written w where w.state = 'approved')
-                 and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
+                 and ",
+            $crate::progress_store::not_replaced!(),
+            "
                union all
                select w.period_year, w.period_quarter, w.value, w.decided_at, w.entry_seq from written w
                where w.state = 'approved'
@@ -38,6 +56,7 @@ macro_rules! standing_after_decision {
              order by a.period_year desc, coalesce(a.period_quarter, 4) desc, a.decided_at desc, a.entry_seq desc
              limit 1) l on true
            where i.indicator_id = (select w.indicator_id from written w))"
+        )
     };
 }
 pub(crate) use standing_after_decision;

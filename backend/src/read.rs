@@ -418,12 +418,14 @@ pub async fn indicator_history(
         .into_iter()
         .find(|i| i.id == indicator_id)
         .ok_or(ApiError::NotFound("indicator"))?;
-    let rows: Vec<(i32, Option<i16>, Decimal)> = sqlx::query_as(
+    let rows: Vec<(i32, Option<i16>, Decimal)> = sqlx::query_as(concat!(
         "select period_year, period_quarter, value from indicator_report r
          where r.indicator_id = $1 and r.state = 'approved'
-           and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
-         order by period_year, coalesce(period_quarter, 4), decided_at",
-    )
+           and ",
+        crate::progress_store::not_replaced!(),
+        "
+         order by period_year, coalesce(period_quarter, 4), decided_at"
+    ))
     .bind(indicator_id)
     .fetch_all(&mut *tx)
     .await?;

@@ -205,7 +205,8 @@ pub async fn submit(
         // partial index (`indicator_report_open_idx`, `indicator_report_latest_idx`): as one
         // OR, the planner scanned every submitted report of every tenant whenever its
         // statistics lagged behind a burst of reports.
-        "select p.period_start, p.period_end,
+        concat!(
+            "select p.period_start, p.period_end,
                 array(select a.organisation_id from indicator_assignment a where a.indicator_id = i.indicator_id)
                   as units,
                 s.report_id as current_id, s.state as current_state,
@@ -220,11 +221,14 @@ pub async fn submit(
              (select report_id, state from indicator_report r
               where indicator_id = $1 and period_year = $3 and period_quarter is not distinct from $4
                 and state = 'approved'
-                and not exists (select 1 from indicator_report c where c.supersedes = r.report_id and c.state = 'approved')
+                and ",
+            progress_store::not_replaced!(),
+            "
               order by decided_at desc, entry_seq desc limit 1)
            ) standing
            order by (state = 'submitted') desc limit 1) s on true
-         where i.indicator_id = $1 and i.tenant_id = $2",
+         where i.indicator_id = $1 and i.tenant_id = $2"
+        ),
     )
     .bind(indicator_id)
     .bind(tenant.tenant_id)

@@ -118,9 +118,13 @@ async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
         .await
         .unwrap();
     let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{id}/reports"));
-    for (period, value) in [("2022", 160.0), ("2023", 229.715)] {
-        tests::report_and_approve(&app, &admin, "qianjiang", id, period, value).await;
-    }
+    let first = tests::report_and_approve(&app, &admin, "qianjiang", id, "2022", 160.0).await;
+    tests::report_and_approve(&app, &admin, "qianjiang", id, "2023", 229.715).await;
+    // An approved correction takes the place of the value it corrects.
+    let correction = serde_json::json!({"period": "2022", "value": 171.25, "corrects": first["id"]});
+    let correction: serde_json::Value = admin.post(&url).json(&correction).send().await.unwrap().json().await.unwrap();
+    let approve = format!("{url}/{}/approve", correction["id"].as_str().unwrap());
+    assert_eq!(admin.post(approve).header("if-match", "\"1\"").send().await.unwrap().status(), 200);
     // A pending value stays off the chart.
     admin.post(&url).json(&serde_json::json!({"period": "2024", "value": 300})).send().await.unwrap();
     let page = app.get(&format!("/t/qianjiang/indicators/{id}")).await;
@@ -129,7 +133,7 @@ async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
     assert!(html.contains("data-testid=\"chart\""));
     assert_eq!(html.matches("data-point").count(), 2, "two approved values");
     assert!(html.contains("data-testid=\"target-line\""));
-    assert!(html.contains("229.715") && !html.contains(">300<"));
+    assert!(html.contains("229.715") && html.contains("171.25") && !html.contains(">160<") && !html.contains(">300<"));
     let plan = app.get(&format!("/t/qianjiang/plans/{}", app.seed_plan_id().await)).await.text().await.unwrap();
     assert!(plan.contains(&format!("/t/qianjiang/indicators/{id}")), "the plan page links to the indicator page");
     assert_eq!(app.get(&format!("/t/qianjiang/indicators/{}", uuid::Uuid::new_v4())).await.status(), 404);
