@@ -13,8 +13,6 @@ use frontend::data::PageDataContext;
 use frontend::i18n::{COOKIE, Locale};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -30,8 +28,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             move || provide_context(page_data.clone()),
             move || shell(options.clone()),
         )
-        // The wasm is sent compressed (about a third of its size) to browsers that accept it.
-        .nest_service("/pkg", ServiceBuilder::new().layer(CompressionLayer::new()).service(ServeDir::new(pkg)))
+        // The wasm goes compressed (about a third of its size) like every response (`http::router`).
+        .nest_service("/pkg", ServeDir::new(pkg))
         .route(STYLESHEET_PATH, get(get_stylesheet))
         .route("/lang/{tag}", get(switch_language))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

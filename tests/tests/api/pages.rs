@@ -108,6 +108,45 @@ async fn every_response_carries_security_headers(pool: PgPool) {
     }
 }
 
+/// Pages, the browser bundle and long lists go gzipped to clients that accept it, and unzip
+/// to what others get; small answers and clients that do not accept it get the bytes as they are.
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn large_responses_go_gzipped_to_clients_that_accept_it(pool: PgPool) {
+    use std::io::Read;
+    let app = spawn_app(pool).await;
+    let client = reqwest::Client::new();
+    let plan = format!("/t/qianjiang/plans/{}", app.seed_plan_id().await);
+    let tasks = format!("/api/v1/tenants/qianjiang/plans/{}/tasks", app.seed_plan_id().await);
+    // A page carries a nonce of its own each time (its content security policy): the same
+    // page again differs from it by those bytes only.
+    let without_nonces = |html: &[u8]| {
+        let html = String::from_utf8(html.to_vec()).unwrap();
+        let nonce = html.split("nonce=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        html.replace(&nonce, "")
+    };
+    for path in [plan.as_str(), tasks.as_str(), "/pkg/frontend_bg.wasm"] {
+        let plain = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(plain.status(), 200, "{path}");
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+        let plain = plain.bytes().await.unwrap();
+        let zipped = client.get(app.url(path)).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(zipped.headers()["content-encoding"], "gzip", "{path}");
+        assert!(zipped.headers()["vary"].to_str().unwrap().to_lowercase().contains("accept-encoding"), "{path}");
+        let zipped = zipped.bytes().await.unwrap();
+        assert!(zipped.len() * 2 < plain.len(), "{path}: {} bytes gzipped of {}", zipped.len(), plain.len());
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&zipped[..]).read_to_end(&mut unzipped).unwrap();
+        if path == plan {
+            assert_eq!(without_nonces(&unzipped), without_nonces(&plain), "{path}");
+        } else {
+            assert!(unzipped == plain, "{path} unzips to what it is without gzip");
+        }
+    }
+    let small = client.get(app.url("/api/v1/tenants")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(small.status(), 200);
+    assert!(small.headers().get("content-encoding").is_none(), "a list of one district goes as it is");
+}
+
 #[sqlx::test(migrator = "backend::db::MIGRATOR")]
 async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
     let app = spawn_app(pool).await;
