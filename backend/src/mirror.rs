@@ -490,6 +490,12 @@ async fn listening(options: &PgConnectOptions) -> sqlx::Result<Option<PgListener
 async fn run_barriers(shared: &Shared, listener: &mut PgListener) -> sqlx::Error {
     loop {
         let _ = tokio::time::timeout(IDLE_READ, shared.barrier_wanted.notified()).await;
+        // One turn of the scheduler before sending (its I/O is polled meanwhile): requests that
+        // have arrived but not yet run ask for this barrier rather than the next. Under the
+        // cached benchmark that is a barrier per ~27 requests instead of per ~7, a third of
+        // the barriers and a quarter fewer context switches per request; idle, it costs
+        // nothing. Any barrier sent after a request arrived serves it, so a later one is as exact.
+        tokio::task::yield_now().await;
         let (round, wanted) = {
             let mut barriers = lock(&shared.barriers);
             let wanted = barriers.wanted > barriers.sent;
