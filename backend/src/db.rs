@@ -13,28 +13,30 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// The role the server connects as (created by the migrations).
 pub const APP_ROLE: &str = "planboard_app";
 
-/// How long a pooled connection may have been idle and still be handed out without a ping.
+/// How long a pooled connection of the server may have been idle and still be handed out
+/// without a ping.
 pub const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
-    pool_options(max_connections).connect_with(options).await.context("cannot connect to PostgreSQL")
+    pool_options(max_connections, PING_AFTER_IDLE).connect_with(options).await.context("cannot connect to PostgreSQL")
 }
 
-/// How the server's pools are set up (the tests' servers use it too).
-pub fn pool_options(max_connections: u32) -> PgPoolOptions {
+/// How the server's pools are set up (the tests' servers use it too): a connection idle for
+/// longer than `ping_after_idle` is pinged before use (`PING_AFTER_IDLE` in the server).
+pub fn pool_options(max_connections: u32, ping_after_idle: Duration) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
         // By default every connection taken from the pool is pinged first: a round trip
         // more per transaction, a fifth of a report's. A connection back in the pool
-        // within the last `PING_AFTER_IDLE` worked a moment ago; only one idle longer is
+        // within the last `ping_after_idle` worked a moment ago; only one idle longer is
         // pinged (and replaced if dead). The price: a connection PostgreSQL ended in that
         // moment fails its next request, as the requests on it at that time did.
         .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
+        .before_acquire(move |conn, meta| {
             Box::pin(async move {
-                if meta.idle_for > PING_AFTER_IDLE {
+                if meta.idle_for > ping_after_idle {
                     conn.ping().await?;
                 }
                 Ok(true)

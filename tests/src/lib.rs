@@ -15,6 +15,7 @@ use sqlx::PgPool;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// The date the tests run at: mid-2024, inside the seed plan's period (2021–2025), so tasks
@@ -165,10 +166,11 @@ pub fn site_root() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
 }
 
-/// A pool on the same database as `admin`, logged in as the application role.
-pub async fn app_role_pool(admin: &PgPool) -> PgPool {
+/// A pool on the same database as `admin`, logged in as the application role, set up as the
+/// server's except that a connection idle for longer than `ping_after_idle` is pinged.
+pub async fn app_role_pool(admin: &PgPool, ping_after_idle: Duration) -> PgPool {
     let options = (*admin.connect_options()).clone().username("planboard_app").password(APP_ROLE_PASSWORD);
-    backend::db::pool_options(8).connect_with(options).await.expect("cannot connect as planboard_app")
+    backend::db::pool_options(8, ping_after_idle).connect_with(options).await.expect("cannot connect as planboard_app")
 }
 
 /// Starts the application on a fresh, migrated database (`admin`), seeded with Qianjiang.
@@ -191,7 +193,12 @@ pub async fn spawn_unseeded(admin: PgPool) -> TestApp {
 
 /// Starts the application on an already seeded database, with its cache on `redis`.
 pub async fn spawn_with_redis(admin: PgPool, redis: Option<&str>) -> TestApp {
-    let app_pool = app_role_pool(&admin).await;
+    let app_pool = app_role_pool(&admin, backend::db::PING_AFTER_IDLE).await;
+    spawn_on_pool(admin, app_pool, redis).await
+}
+
+/// Starts the application on an already seeded database, serving through `app_pool`.
+pub async fn spawn_on_pool(admin: PgPool, app_pool: PgPool, redis: Option<&str>) -> TestApp {
     backend::db::ensure_rls_applies(&app_pool).await.expect("the app role must be subject to RLS");
     let clock = Arc::new(FixedClock::at(TODAY.parse().expect("TODAY is a timestamp")));
     let cache = ViewCache::new(redis).expect("a Redis URL");

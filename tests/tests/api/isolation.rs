@@ -142,7 +142,7 @@ async fn the_server_refuses_a_role_that_bypasses_row_level_security(pool: PgPool
     // `pool` is the superuser the tests create databases with.
     let err = db::ensure_rls_applies(&pool).await.unwrap_err();
     assert!(err.to_string().contains("bypasses row-level security"), "{err}");
-    let app_pool = app_role_pool(&pool).await;
+    let app_pool = app_role_pool(&pool, db::PING_AFTER_IDLE).await;
     db::ensure_rls_applies(&app_pool).await.unwrap();
     app_pool.close().await;
 }
