@@ -286,6 +286,11 @@ impl Mirror {
         &self.shared.stats
     }
 
+    /// How many region records (one per region and compared catalog key) are held.
+    pub fn held_regions(&self) -> usize {
+        lock(&self.shared.copies).regions.len()
+    }
+
     /// The state of the LISTEN connection, to wait on (`wait_for`) or read.
     pub fn listening(&self) -> watch::Receiver<Listening> {
         self.shared.listening.subscribe()

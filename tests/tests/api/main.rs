@@ -17,4 +17,5 @@ mod pool;
 mod progress;
 mod read_api;
 mod schema;
+mod security;
 mod seed_fidelity;

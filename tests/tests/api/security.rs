@@ -1,0 +1,390 @@
+//! Defects an outside probe found, each kept closed by a test: work done before the access
+//! check, redirects off the site, memory an anonymous caller can grow, throttles that can be
+//! sidestepped, NUL bytes reaching PostgreSQL, server functions that answer every refusal
+//! with 500, and internal notes in a public export.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use shared::model::Role;
+use sqlx::PgPool;
+use std::time::Duration;
+use tests::{PASSWORD, TestApp, browser_like_client, spawn_app};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends the head of a request announcing a body of `announced` bytes, then only the first
+/// `sent` bytes of it, and returns the status line of whatever the server answers before the
+/// rest arrives (None when it waits for the body, as long as `patience`).
+async fn answer_before_the_body(
+    app: &TestApp,
+    path: &str,
+    extra_headers: &str,
+    announced: usize,
+    sent: usize,
+) -> Option<String> {
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\nContent-Length: {announced}\r\n{extra_headers}\r\n",
+        app.addr, app.addr
+    );
+    stream.write_all(head.as_bytes()).await.expect("write the head");
+    stream.write_all(&vec![b'x'; sent]).await.expect("write part of the body");
+    let mut answer = vec![0u8; 4096];
+    let patience = Duration::from_secs(10);
+    match tokio::time::timeout(patience, stream.read(&mut answer)).await {
+        Ok(Ok(n)) if n > 0 => {
+            let text = String::from_utf8_lossy(&answer[..n]).into_owned();
+            Some(text.lines().next().unwrap_or_default().to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Signs in as `email` and returns the session cookie as a request sends it.
+async fn session_cookie(app: &TestApp, email: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn an_import_is_refused_before_its_body_is_read(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    // Anonymous: 401 while the body is still on its way.
+    let status = answer_before_the_body(
+        &app,
+        "/api/v1/tenants/qianjiang/plans/import?dry_run=true",
+        "Content-Type: text/plain\r\n",
+        3_000_000,
+        1000,
+    )
+    .await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 401 Unauthorized"), "anonymous JSON import");
+    // The wizard's upload, anonymous.
+    let status = answer_before_the_body(
+        &app,
+        "/forms/import?tenant=qianjiang",
+        "Content-Type: multipart/form-data; boundary=X\r\n",
+        3_000_000,
+        1000,
+    )
+    .await;
+    let status = status.expect("the wizard's upload answered before the body arrived");
+    assert!(status.starts_with("HTTP/1.1 303") || status.starts_with("HTTP/1.1 401"), "{status}");
+    // Announcing more than the limit: 413 at once, for an admin too.
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let cookie = session_cookie(&app, "admin@qianjiang.gov.cn").await;
+    let status = answer_before_the_body(
+        &app,
+        "/api/v1/tenants/qianjiang/plans/import?dry_run=true",
+        &format!("Content-Type: text/plain\r\nCookie: {cookie}\r\n"),
+        backend::import::MAX_BYTES + 1,
+        1000,
+    )
+    .await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 413 Payload Too Large"), "an import over the limit");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn sign_in_redirects_only_to_a_path_of_this_site(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let offsite = [
+        "/\\evil.example/",
+        "/\\/evil.example/",
+        "//evil.example/",
+        "/\t/evil.example/",
+        "/%09/evil.example/",
+        "/%5Cevil.example/",
+        "/\r\n/evil.example",
+        "/\u{200b}/evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "",
+    ];
+    for next in offsite {
+        for (email, password) in [("admin@qianjiang.gov.cn", PASSWORD), ("admin@qianjiang.gov.cn", "wrong password!")] {
+            let response = client
+                .post(app.url("/session"))
+                .header("origin", format!("http://{}", app.addr))
+                .form(&[("email", email), ("password", password), ("next", next)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "next={next:?}");
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            assert!(
+                location == "/me" || location.starts_with("/login?"),
+                "next={next:?} sent the browser to {location:?}"
+            );
+            assert!(!location.contains("evil.example") || location.starts_with("/login?"), "{location}");
+        }
+    }
+    let response = client
+        .post(app.url("/session"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[("email", "admin@qianjiang.gov.cn"), ("password", PASSWORD), ("next", "/t/qianjiang?area=2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/t/qianjiang?area=2", "a path of this site is kept");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn the_comparison_keeps_nothing_for_callers_it_refuses_or_keys_the_catalog_lacks(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("sup@cq.gov.cn", Role::Supervisor, None, Some("chongqing"), &[]).await;
+    let before = app.mirror.held_regions();
+    for i in 0..50 {
+        let key = format!("no_such_key_{i}_{}", "x".repeat(2000));
+        let response = app.get(&format!("/api/v1/regions/chongqing/comparison?indicator={key}")).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.mirror.held_regions(), before, "anonymous requests grew the mirror");
+    let supervisor = app.sign_in("sup@cq.gov.cn").await;
+    for i in 0..50 {
+        let response = supervisor
+            .get(app.url(&format!("/api/v1/regions/chongqing/comparison?indicator=no_such_key_{i}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    let response = supervisor
+        .get(app.url(&format!("/api/v1/regions/chongqing/comparison?indicator={}", "A".repeat(5000))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "a key that cannot be a catalog key");
+    assert!(app.mirror.held_regions() <= before + 1, "keys the catalog lacks grew the mirror");
+}
+
+async fn login_status(app: &TestApp, email: &str, password: &str) -> StatusCode {
+    browser_like_client(app.addr)
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn another_spelling_of_an_address_shares_its_accounts_throttle(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("victim@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    for _ in 0..5 {
+        assert_eq!(login_status(&app, "victim@qianjiang.gov.cn", "a wrong guess!").await, StatusCode::UNAUTHORIZED);
+    }
+    for spelling in ["vİctim@qianjiang.gov.cn", "VICTIM@qianjiang.gov.cn", " victim@qianjiang.gov.cn"] {
+        let status = login_status(&app, spelling, "another wrong guess").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{spelling:?} got a password check");
+    }
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn concurrent_wrong_guesses_get_no_more_password_checks_than_the_limit(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("victim@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let guesses = (0..29).map(|i| {
+        let app = &app;
+        async move { login_status(app, "victim@qianjiang.gov.cn", &format!("wrong guess {i:02}")).await }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(checked + refused, 29, "{statuses:?}");
+    assert!(checked <= backend::throttle::ACCOUNT_FREE_FAILURES as usize, "{checked} guesses were checked");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn nul_bytes_in_text_are_refused_with_a_clear_error(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let plan = app.seed_plan_id().await;
+    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let anonymous = browser_like_client(app.addr);
+    // Paths: 404 (no such resource can exist).
+    for path in [
+        "/api/v1/tenants/qian%00jiang/plans".to_owned(),
+        format!("/api/v1/tenants/qianjiang%00/plans/{plan}/indicators"),
+        "/t/qian%00jiang".to_owned(),
+        "/regions/chong%00qing".to_owned(),
+    ] {
+        let response = anonymous.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // Query values: 400 with the API's error.
+    for path in ["/api/v1/regions/chongqing/comparison?indicator=a%00b", "/api/v1/tenants/qianjiang/audit?before=%00"] {
+        let response = admin.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["error"]["message"].as_str().unwrap().contains("NUL"), "{body}");
+    }
+    // JSON strings, signed in and not.
+    let report = format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports");
+    for (client, body) in [
+        (&admin, json!({"period": "2023", "value": 1, "note": "a\u{0}b"})),
+        (&admin, json!({"period": "20\u{0}23", "value": 1})),
+        (&anonymous, json!({"period": "2023", "value": 1, "note": "\u{0}"})),
+    ] {
+        let response = client.post(app.url(&report)).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert!(error["error"]["message"].as_str().unwrap().contains("NUL"), "{error}");
+    }
+    for body in [json!({"email": "a\u{0}@b.cn", "password": "x"}), json!({"email": "a@b.cn", "password": "\u{0}"})] {
+        let response = anonymous.post(app.url("/api/v1/auth/login")).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+    }
+    // Form fields.
+    for (path, form) in [
+        ("/session", vec![("email", "a\u{0}@b.cn"), ("password", "x"), ("next", "/")]),
+        (
+            "/forms/reports",
+            vec![("tenant", "qianjiang"), ("indicator", "x"), ("period", "2023"), ("value", "1"), ("note", "\u{0}")],
+        ),
+    ] {
+        let response = admin.post(app.url(path)).form(&form).send().await.unwrap();
+        assert!(
+            response.status().is_client_error() || response.status().is_redirection(),
+            "{path}: {}",
+            response.status()
+        );
+    }
+    // A pasted plan with a NUL byte: 422 naming its place, nothing written.
+    let response = admin
+        .post(app.url("/api/v1/tenants/qianjiang/plans/import"))
+        .header("content-type", "text/plain")
+        .body("某区规划\n一、发展目标\n\u{0}\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let report: serde_json::Value = response.json().await.unwrap();
+    assert!(report["errors"].to_string().contains("NUL"), "{report}");
+    // Binary uploads keep their NUL bytes: the workbook export imports back.
+    let workbook = admin
+        .get(app.url(&format!("/api/v1/tenants/qianjiang/plans/{plan}/export.xlsx")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(workbook.contains(&0u8), "a workbook has NUL bytes");
+    let response = admin
+        .post(app.url("/api/v1/tenants/qianjiang/plans/import?dry_run=true"))
+        .body(workbook.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the workbook imports back");
+}
+
+/// Calls a server function the way the hydrated pages do.
+async fn server_function(client: &reqwest::Client, app: &TestApp, name: &str, args: &[(&str, &str)]) -> StatusCode {
+    client.post(app.url(&format!("/sfn/{name}"))).form(args).send().await.unwrap().status()
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn server_functions_answer_refusals_as_the_api_does(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let anonymous = browser_like_client(app.addr);
+    let viewer = app.sign_in("viewer@qianjiang.gov.cn").await;
+    let missing = uuid::Uuid::new_v4().to_string();
+    assert_eq!(server_function(&anonymous, &app, "my_work", &[]).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(server_function(&viewer, &app, "approvals", &[("tenant", "qianjiang")]).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        server_function(&viewer, &app, "dashboard", &[("tenant", "qianjiang"), ("plan", &missing)]).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        server_function(&anonymous, &app, "tenant_plans", &[("tenant", "nowhere")]).await,
+        StatusCode::NOT_FOUND
+    );
+    let plan = app.seed_plan_id().await.to_string();
+    assert_eq!(
+        server_function(&viewer, &app, "dashboard", &[("tenant", "qianjiang"), ("plan", &plan)]).await,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_public_export_holds_exactly_what_the_public_page_shows(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let plan = app.seed_plan_id().await;
+    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports"));
+    let secret = "内部备注：数据尚待统计局核实";
+    let source = "内部来源：区统计局快报";
+    let response = admin
+        .post(&url)
+        .json(&json!({"period": "2023", "value": 229.715, "note": secret, "source": source}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let report: serde_json::Value = response.json().await.unwrap();
+    let response = admin
+        .post(format!("{url}/{}/approve", report["id"].as_str().unwrap()))
+        .header("if-match", format!("\"{}\"", report["version"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let task: uuid::Uuid =
+        sqlx::query_scalar("select task_id from task order by position limit 1").fetch_one(&app.admin).await.unwrap();
+    let task_note = "内部进展说明：资金尚未到位";
+    let response = admin
+        .post(app.url(&format!("/api/v1/tenants/qianjiang/tasks/{task}/updates")))
+        .json(&json!({"status": "in_progress", "percent": 40, "note": task_note}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+
+    // What the public page shows of the indicator: its approved values, nothing else.
+    let page = app.get(&format!("/t/qianjiang/indicators/{indicator}")).await.text().await.unwrap();
+    assert!(page.contains("229.715") && !page.contains(secret), "the public page");
+    let workbook = app.get(&format!("/api/v1/tenants/qianjiang/plans/{plan}/export.xlsx")).await;
+    assert_eq!(workbook.status(), 200);
+    let sheets = backend::import::xlsx::sheets(&workbook.bytes().await.unwrap()).unwrap();
+    let cells: Vec<String> =
+        sheets.iter().flat_map(|s| s.rows.iter().flat_map(|(_, cells)| cells.iter().cloned())).collect();
+    for internal in [secret, source, task_note, "admin@qianjiang.gov.cn"] {
+        assert!(!cells.iter().any(|c| c.contains(internal)), "the public workbook holds {internal:?}");
+    }
+    let reports = sheets.iter().find(|s| s.name == "指标填报").unwrap();
+    assert!(reports.rows.iter().skip(1).any(|(_, r)| r.iter().any(|c| c == "229.715")), "the approved value is there");
+    let json = app.get(&format!("/api/v1/tenants/qianjiang/plans/{plan}/export.json")).await.text().await.unwrap();
+    for internal in [secret, source, task_note] {
+        assert!(!json.contains(internal), "the public JSON export holds {internal:?}");
+    }
+    // The district's own staff get everything.
+    let internal =
+        admin.get(app.url(&format!("/api/v1/tenants/qianjiang/plans/{plan}/export.xlsx"))).send().await.unwrap();
+    let sheets = backend::import::xlsx::sheets(&internal.bytes().await.unwrap()).unwrap();
+    let cells: Vec<String> =
+        sheets.iter().flat_map(|s| s.rows.iter().flat_map(|(_, cells)| cells.iter().cloned())).collect();
+    assert!(cells.iter().any(|c| c.contains(secret)) && cells.iter().any(|c| c.contains(task_note)));
+}
