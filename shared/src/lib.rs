@@ -11,3 +11,4 @@ pub mod page_data;
 pub mod period;
 pub mod plan_document;
 pub mod progress;
+pub mod text;

@@ -5,7 +5,7 @@
 //! other state-changing request.
 
 use super::auth::{sign_in, sign_out, with_cookie};
-use super::pages::same_site_path;
+use super::redirect::{local_path, same_site_path};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::{read, reports, session, task_updates};
@@ -100,8 +100,7 @@ async fn sign_in_form(
     headers: HeaderMap,
     Form(form): Form<SignIn>,
 ) -> Response {
-    let next =
-        if form.next.starts_with('/') && !form.next.starts_with("//") { form.next.clone() } else { "/me".to_owned() };
+    let next = local_path(&form.next).unwrap_or("/me").to_owned();
     match sign_in(&state, &form.email, form.password, peer, session::token_from_headers(&headers)).await {
         Ok((_, token)) => with_cookie(see_other(&next), &session::set_cookie(&token, &state.session_policy)),
         Err(ApiError::TooManyRequests(seconds)) => {

@@ -14,6 +14,7 @@ mod json;
 mod observe;
 mod pages;
 mod plans;
+mod redirect;
 mod regions;
 mod reports;
 mod routes;

@@ -1,6 +1,7 @@
 //! The Leptos pages, their static files (`/pkg` from the wasm build, the stylesheet), and the
 //! language switch.
 
+use super::redirect::same_site_path;
 use crate::app::AppState;
 use axum::Router;
 use axum::extract::Path;
@@ -53,24 +54,4 @@ async fn switch_language(Path(tag): Path<String>, headers: HeaderMap) -> Respons
         response.headers_mut().insert(SET_COOKIE, cookie);
     }
     response
-}
-
-/// The path and query of a Referer URL, so the redirect can never leave this site.
-pub fn same_site_path(referer: &str) -> Option<String> {
-    let after_scheme = referer.split_once("://")?.1;
-    let path = &after_scheme[after_scheme.find('/')?..];
-    (!path.starts_with("//")).then(|| path.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_site_path;
-
-    #[test]
-    fn redirects_keep_only_the_path() {
-        assert_eq!(same_site_path("http://localhost:3000/t/x?area=2").as_deref(), Some("/t/x?area=2"));
-        assert_eq!(same_site_path("https://evil.example//other.example/").as_deref(), None);
-        assert_eq!(same_site_path("http://localhost:3000").as_deref(), None);
-        assert_eq!(same_site_path("garbage"), None);
-    }
 }
