@@ -106,6 +106,14 @@ pub fn compare_region(caller: &Caller, region_id: Uuid) -> Result<(), ApiError> 
     if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
+/// Comparing some region: a caller with no supervisor or platform admin grant is refused
+/// before anything is looked up for it.
+pub fn compare_regions(caller: &Caller) -> Result<(), ApiError> {
+    signed_in(caller)?;
+    let allowed = caller.grants.iter().any(|g| matches!(g.role, Role::PlatformAdmin | Role::Supervisor));
+    if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
 /// Mapping a tenant's indicator to the catalog: platform admins.
 pub fn map_to_catalog(caller: &Caller, tenant: TenantRef) -> Result<(), ApiError> {
     require(caller, tenant, |g| g.role == Role::PlatformAdmin)

@@ -32,11 +32,15 @@ pub fn match_key(name: &str) -> String {
         .collect()
 }
 
+/// Whether `text` can be a catalog key: 1 to 100 of a-z, 0-9 and `_`.
+pub fn is_key(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 100
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 pub fn check_entry(entry: &CatalogEntry) -> Result<()> {
-    let key_ok = !entry.key.is_empty()
-        && entry.key.len() <= 100
-        && entry.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !key_ok {
+    if !is_key(&entry.key) {
         return Err(ApiError::Unprocessable(format!("{:?} is not a catalog key (a-z, 0-9, _)", entry.key)));
     }
     let too_long = |s: &str| s.chars().count() > 500;

@@ -237,7 +237,18 @@ pub struct RegionRecord {
     pub catalog_unit: Option<String>,
 }
 
-/// Finds a region (404) with the versions its comparison is computed at.
+/// Refuses, before anything is looked up or kept for the request, a caller who may compare
+/// no region (401/403) and a key that cannot be a catalog key (404).
+pub fn admit(caller: &shared::page_data::Caller, indicator_key: Option<&str>) -> Result<()> {
+    crate::access::compare_regions(caller)?;
+    if indicator_key.is_some_and(|key| !crate::catalog::is_key(key)) {
+        return Err(ApiError::NotFound("catalog key"));
+    }
+    Ok(())
+}
+
+/// Finds a region (404) with the versions its comparison is computed at, and the compared
+/// catalog entry (404 when the catalog has no such key, so the mirror keeps nothing for it).
 pub async fn find_region(pool: &sqlx::PgPool, slug: &str, indicator_key: Option<&str>) -> Result<RegionRecord> {
     // One round trip for all a cached read needs (the version parts read the region's
     // districts by the index on tenant (region_id)), and the compared entry's names, which
@@ -254,7 +265,11 @@ pub async fn find_region(pool: &sqlx::PgPool, slug: &str, indicator_key: Option<
     .bind(indicator_key)
     .fetch_optional(pool)
     .await?;
-    found.ok_or(ApiError::NotFound("region"))
+    let found = found.ok_or(ApiError::NotFound("region"))?;
+    if indicator_key.is_some() && found.catalog_key.is_none() {
+        return Err(ApiError::NotFound("catalog key"));
+    }
+    Ok(found)
 }
 
 impl ComparableRegion {

@@ -56,8 +56,12 @@ const RECONNECT_AFTER: Duration = Duration::from_millis(500);
 const IDLE_READ: Duration = Duration::from_millis(100);
 const MAX_SESSIONS: usize = 100_000;
 const MAX_PLANS: usize = 20_000;
-/// Region comparisons are kept per (region, catalog key), and the key comes from the URL.
+/// Region comparisons are kept per (region, catalog key) of the catalog; weighed by their
+/// keys' length as well, so that no spelling of a URL can grow the map past this.
 const MAX_REGIONS: usize = 10_000;
+const MAX_REGION_BYTES: usize = 4 * 1024 * 1024;
+/// What a region record weighs beside its key's text.
+const REGION_RECORD_BYTES: usize = 256;
 
 /// Proof that the mirror held every change committed before the request that got it arrived.
 #[derive(Debug, Clone, Copy)]
@@ -130,7 +134,7 @@ impl Copies {
             session_epoch: 0,
             tenants: HashMap::new(),
             slugs: HashMap::new(),
-            regions: Bounded::new(MAX_REGIONS, usize::MAX),
+            regions: Bounded::new(MAX_REGIONS, MAX_REGION_BYTES),
             tenant_epoch: 0,
             plans: Bounded::new(MAX_PLANS, usize::MAX),
             plan_epoch: 0,
@@ -425,7 +429,8 @@ impl Mirror {
         let key = (slug.to_owned(), indicator_key.map(str::to_owned));
         let held = |copies: &Copies| copies.regions.get(&key);
         let read = comparison::find_region(pool, slug, indicator_key);
-        let keep = |copies: &mut Copies, found: RegionRecord| copies.regions.insert(key.clone(), found, 1);
+        let weight = REGION_RECORD_BYTES + slug.len() + indicator_key.map_or(0, str::len);
+        let keep = |copies: &mut Copies, found: RegionRecord| copies.regions.insert(key.clone(), found, weight);
         self.held_or_read(synced, Kind::Tenants, held, read, keep).await
     }
 }

@@ -60,6 +60,7 @@ impl PageData for BackendPageData {
         indicator: Option<String>,
         page: ComparisonPage,
     ) -> Result<RegionComparison, PageError> {
+        comparison::admit(caller, indicator.as_deref())?;
         let record = comparison::find_region(&self.pool, region, indicator.as_deref()).await?;
         let region = comparison::ComparableRegion::new(caller, region, record)?;
         Ok(comparison::build(&self.pool, &region, self.clock.now(), indicator.as_deref(), page).await?)

@@ -36,6 +36,7 @@ async fn get_comparison(
     headers: axum::http::HeaderMap,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    comparison::admit(&caller, query.indicator.as_deref())?;
     let page = ComparisonPage::new(query.sort.as_deref(), query.offset, query.limit).map_err(ApiError::BadRequest)?;
     let synced = fresh.synced(&state.mirror).await;
     let record = state.mirror.region(&state.pool, synced, &slug, query.indicator.as_deref()).await?;
