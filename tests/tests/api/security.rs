@@ -388,3 +388,69 @@ async fn a_public_export_holds_exactly_what_the_public_page_shows(pool: PgPool) 
         sheets.iter().flat_map(|s| s.rows.iter().flat_map(|(_, cells)| cells.iter().cloned())).collect();
     assert!(cells.iter().any(|c| c.contains(secret)) && cells.iter().any(|c| c.contains(task_note)));
 }
+
+/// A client whose requests come from `address` (any address of 127.0.0.0/8 is this machine).
+fn client_from(address: &str, app: &TestApp) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, format!("http://{}", app.addr).parse().unwrap());
+    reqwest::Client::builder()
+        .local_address(address.parse::<std::net::IpAddr>().unwrap())
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn login_from(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> StatusCode {
+    let body = json!({"email": email, "password": password});
+    client.post(app.url("/api/v1/auth/login")).json(&body).send().await.unwrap().status()
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_guesser_elsewhere_does_not_lock_the_owner_out(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("victim@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let guesser = client_from("127.0.0.2", &app);
+    for _ in 0..5 {
+        assert_eq!(login_from(&guesser, &app, "victim@qianjiang.gov.cn", "a wrong guess!").await, 401);
+    }
+    assert_eq!(login_from(&guesser, &app, "victim@qianjiang.gov.cn", PASSWORD).await, 429, "the guesser waits");
+    let owner = client_from("127.0.0.1", &app);
+    assert_eq!(login_from(&owner, &app, "victim@qianjiang.gov.cn", PASSWORD).await, 200, "the owner gets in");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn signing_in_to_ones_own_account_does_not_reset_the_addresss_count(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("guesser@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let guesser = client_from("127.0.0.3", &app);
+    let mut refused = 0;
+    for round in 0..3 {
+        for target in 0..9 {
+            let status = login_from(&guesser, &app, &format!("target{target}@x.cn"), &format!("guess {round}")).await;
+            refused += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+        }
+        // Between rounds, a sign-in to the guesser's own account.
+        login_from(&guesser, &app, "guesser@qianjiang.gov.cn", PASSWORD).await;
+    }
+    assert!(refused > 0, "27 guesses from one address were all checked");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn wrong_current_passwords_are_throttled_like_sign_ins(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let client = app.sign_in("admin@qianjiang.gov.cn").await;
+    let change = |current: &'static str| {
+        client
+            .post(app.url("/api/v1/auth/password"))
+            .json(&json!({"current_password": current, "new_password": "a new long password"}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(change("a wrong guess!").await.unwrap().status(), 422);
+    }
+    let response = change(PASSWORD).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "a sixth guess waits, even the right one");
+    assert!(response.headers().contains_key("retry-after"));
+}
