@@ -9,7 +9,7 @@ use crate::error::{ApiError, parse_id};
 use crate::{import, plan_store, read, tenancy};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Extension, Form, Multipart, State};
+use axum::extract::{ConnectInfo, Extension, Form, Multipart, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,7 @@ use serde::Deserialize;
 use shared::api::{NewInvitation, NewRegion, NewTenant, Publication};
 use shared::import_report::ImportOutcome;
 use shared::page_data::Caller;
+use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -55,6 +56,7 @@ struct PasswordForm {
 async fn password_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -65,10 +67,13 @@ async fn password_form(
                 Some("confirm_password"),
             ));
         }
-        set_new_password(&state, &caller, &headers, form.current_password, form.new_password).await.map_err(|e| {
-            let field = if e.to_string().contains("current_password") { "current_password" } else { "new_password" };
-            (e, Some(field))
-        })
+        set_new_password(&state, &caller, &headers, peer.ip(), form.current_password, form.new_password).await.map_err(
+            |e| {
+                let field =
+                    if e.to_string().contains("current_password") { "current_password" } else { "new_password" };
+                (e, Some(field))
+            },
+        )
     }
     .await;
     answer("/me", outcome)

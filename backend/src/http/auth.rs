@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use shared::page_data::Caller;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
@@ -70,31 +70,33 @@ pub async fn sign_in(
         return Err(ApiError::Unprocessable("email or password too long".into()));
     }
     let now = state.clock.now();
-    let keys = [throttle::account_key(email), throttle::address_key(&peer.ip().to_string())];
-    if let Some(wait) = throttle::locked_for(&state.pool, &keys, now).await? {
-        let seconds = wait.num_seconds().max(1) as u64;
-        append_platform_event(state, None, "auth.login_throttled", json!({"email": email})).await?;
-        return Err(ApiError::TooManyRequests(seconds));
-    }
     let account: Option<(Uuid, Option<String>, bool)> =
         sqlx::query_as("select user_id, password_hash, is_active from app_user where lower(email) = lower($1)")
             .bind(email.trim())
             .fetch_optional(&state.pool)
             .await?;
+    let who = match &account {
+        Some((id, _, _)) => throttle::Account::Known(*id),
+        None => throttle::Account::Unknown(email.to_owned()),
+    };
+    let attempt = throttle::Attempt::new(&who, peer.ip());
+    if let Err(wait) = attempt.begin(&state.pool, now).await? {
+        let seconds = wait.num_seconds().max(1) as u64;
+        append_platform_event(state, None, "auth.login_throttled", json!({"email": email})).await?;
+        return Err(ApiError::TooManyRequests(seconds));
+    }
     let hash = account.as_ref().filter(|(_, _, active)| *active).and_then(|(_, h, _)| h.clone());
     let verified = password::verify(password, hash).await.map_err(|e| ApiError::Internal(e.into()))?;
     let user_id = match (verified, account) {
         (true, Some((id, _, _))) => id,
         _ => {
-            throttle::record_failure(&state.pool, &keys[0], throttle::ACCOUNT_FREE_FAILURES, now).await?;
-            throttle::record_failure(&state.pool, &keys[1], throttle::ADDRESS_FREE_FAILURES, now).await?;
             state.metrics.login(false);
             append_platform_event(state, None, "auth.login_failed", json!({"email": email, "address": peer.ip()}))
                 .await?;
             return Err(ApiError::BadCredentials);
         }
     };
-    throttle::clear(&state.pool, &keys).await?;
+    attempt.succeeded(&state.pool).await?;
     state.metrics.login(true);
 
     let mut tx = state.pool.begin().await?;
@@ -188,19 +190,22 @@ async fn get_me(
 async fn change_password(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPassword>,
 ) -> Result<StatusCode> {
-    set_new_password(&state, &caller, &headers, body.current_password, body.new_password).await?;
+    set_new_password(&state, &caller, &headers, peer.ip(), body.current_password, body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the caller's password (checking the current one) and ends its other sessions; a
-/// temporary password's restriction ends with it. Shared by the API and the account form.
+/// Changes the caller's password (checking the current one, throttled like a sign-in from
+/// `client`) and ends its other sessions; a temporary password's restriction ends with it.
+/// Shared by the API and the account form.
 pub async fn set_new_password(
     state: &AppState,
     caller: &Caller,
     headers: &HeaderMap,
+    client: IpAddr,
     current_password: String,
     new_password: String,
 ) -> Result<()> {
@@ -213,9 +218,14 @@ pub async fn set_new_password(
         .bind(user_id)
         .fetch_one(&state.pool)
         .await?;
+    let attempt = throttle::Attempt::new(&throttle::Account::Known(user_id), client);
+    if let Err(wait) = attempt.begin(&state.pool, state.clock.now()).await? {
+        return Err(ApiError::TooManyRequests(wait.num_seconds().max(1) as u64));
+    }
     if !password::verify(current_password, hash).await.map_err(|e| ApiError::Internal(e.into()))? {
         return Err(ApiError::Unprocessable("current_password is wrong".into()));
     }
+    attempt.succeeded(&state.pool).await?;
     let new_hash = password::hash(new_password).await.map_err(|e| ApiError::Internal(e.into()))?;
     let mut tx = state.pool.begin().await?;
     sqlx::query("update app_user set password_hash = $2, must_change_password = false where user_id = $1")
