@@ -135,29 +135,59 @@ pub async fn document(conn: &mut PgConnection, plan_id: Uuid) -> Result<PlanDocu
 }
 
 /// The plan's reports (in period order per indicator) and task updates, for the workbook
-/// export. A reader outside the tenant (`internal` false) gets what the pages show the
-/// public: approved values only, and task updates without their notes.
+/// export. A reader outside the tenant (`internal` false) gets exactly what the public pages
+/// show: each indicator's approved values that no correction replaced, with their periods
+/// (no notes, times or reasons), and each task's current status.
 pub async fn history(conn: &mut PgConnection, plan_id: Uuid, internal: bool) -> Result<History> {
+    if !internal {
+        return public_history(conn, plan_id).await;
+    }
     let reports: Vec<ReportLine> = sqlx::query_as(
         "select i.code, i.name as indicator,
                 case when r.period_quarter is null then r.period_year::text
                      else r.period_year || 'Q' || r.period_quarter end as period,
                 r.value, r.state, r.note, r.reported_at, r.decision_reason
          from indicator_report r join indicator i using (indicator_id)
-         where i.plan_id = $1 and ($2 or r.state = 'approved')
+         where i.plan_id = $1
          order by i.position, r.period_year, r.period_quarter nulls first, r.reported_at",
     )
     .bind(plan_id)
-    .bind(internal)
     .fetch_all(&mut *conn)
     .await?;
     let updates: Vec<UpdateLine> = sqlx::query_as(
-        "select a.name as area, t.seq, u.status, u.percent, case when $2 then u.note end as note, u.created_at
+        "select a.name as area, t.seq, u.status, u.percent, u.note, u.created_at
          from task_update u join task t using (task_id) join area a on a.area_id = t.area_id
          where t.plan_id = $1 order by t.position, u.created_at",
     )
     .bind(plan_id)
-    .bind(internal)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(History { reports, updates })
+}
+
+async fn public_history(conn: &mut PgConnection, plan_id: Uuid) -> Result<History> {
+    let reports: Vec<ReportLine> = sqlx::query_as(concat!(
+        "select i.code, i.name as indicator,
+                case when r.period_quarter is null then r.period_year::text
+                     else r.period_year || 'Q' || r.period_quarter end as period,
+                r.value, r.state, null::text as note, null::timestamptz as reported_at,
+                null::text as decision_reason
+         from indicator_report r join indicator i using (indicator_id)
+         where i.plan_id = $1 and r.state = 'approved' and ",
+        crate::progress_store::not_replaced!(),
+        "
+         order by i.position, r.period_year, r.period_quarter nulls first, r.decided_at"
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let updates: Vec<UpdateLine> = sqlx::query_as(
+        "select distinct on (t.position) a.name as area, t.seq, u.status, null::numeric as percent,
+                null::text as note, null::timestamptz as created_at
+         from task_update u join task t using (task_id) join area a on a.area_id = t.area_id
+         where t.plan_id = $1 order by t.position, u.created_at desc",
+    )
+    .bind(plan_id)
     .fetch_all(&mut *conn)
     .await?;
     Ok(History { reports, updates })

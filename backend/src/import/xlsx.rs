@@ -125,7 +125,8 @@ pub struct ReportLine {
     pub value: Decimal,
     pub state: String,
     pub note: Option<String>,
-    pub reported_at: DateTime<Utc>,
+    /// None in a public export, which shows no times.
+    pub reported_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
 }
 
@@ -137,7 +138,8 @@ pub struct UpdateLine {
     pub status: String,
     pub percent: Option<Decimal>,
     pub note: Option<String>,
-    pub created_at: DateTime<Utc>,
+    /// None in a public export, which shows no times.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// What an export holds besides the plan.
@@ -400,7 +402,7 @@ fn headers(worksheet: &mut Worksheet, name: &str, headers: &[(&str, f64)], forma
 }
 
 fn write_history(workbook: &mut Workbook, history: &History, formats: &Formats) -> Result<(), XlsxError> {
-    let stamp = |t: &DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let stamp = |t: &Option<DateTime<Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
     let sheet = workbook.add_worksheet();
     headers(sheet, REPORTS, &REPORT_HEADERS, formats)?;
     for (i, r) in history.reports.iter().enumerate() {
