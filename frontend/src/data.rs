@@ -66,7 +66,7 @@ impl FromServerFnError for LoadError {
 mod server {
     use super::LoadError;
     use leptos::prelude::*;
-    use shared::page_data::{Caller, PageData};
+    use shared::page_data::{Caller, PageData, PageError};
     use std::sync::Arc;
 
     /// The backend's implementation of the page interface, shared by every request.
@@ -75,6 +75,30 @@ mod server {
 
     pub fn page_data() -> Result<Arc<dyn PageData>, LoadError> {
         use_context::<PageDataContext>().map(|c| c.0).ok_or(LoadError::Internal)
+    }
+
+    /// The page interface's answer. A refusal called over HTTP (`/sfn/…`) gets the status
+    /// the JSON API gives it (401, 403, 404, 400, 500); a page rendering on the server keeps
+    /// the status of the page.
+    pub fn answer<T>(result: Result<T, PageError>) -> Result<T, LoadError> {
+        result.map_err(|e| {
+            let called_over_http =
+                use_context::<http::request::Parts>().is_some_and(|parts| parts.uri.path().starts_with(super::PREFIX));
+            if let (true, Some(response)) = (called_over_http, use_context::<leptos_axum::ResponseOptions>()) {
+                response.set_status(status_of(&e));
+            }
+            e.into()
+        })
+    }
+
+    fn status_of(e: &PageError) -> http::StatusCode {
+        match e {
+            PageError::NotFound => http::StatusCode::NOT_FOUND,
+            PageError::Invalid(_) => http::StatusCode::BAD_REQUEST,
+            PageError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::SignInNeeded => http::StatusCode::UNAUTHORIZED,
+            PageError::Forbidden => http::StatusCode::FORBIDDEN,
+        }
     }
 
     /// The caller the backend's middleware resolved and put into the request's extensions.
@@ -91,31 +115,31 @@ pub use server::PageDataContext;
 #[server(prefix = "/sfn", endpoint = "tenants")]
 pub async fn fetch_tenants() -> Result<Vec<TenantSummary>, LoadError> {
     let data = server::page_data()?;
-    Ok(data.tenants(&server::caller()).await?)
+    server::answer(data.tenants(&server::caller()).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "tenant_plans")]
 pub async fn fetch_tenant_plans(tenant: String) -> Result<TenantPlans, LoadError> {
     let data = server::page_data()?;
-    Ok(data.tenant_plans(&server::caller(), &tenant).await?)
+    server::answer(data.tenant_plans(&server::caller(), &tenant).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "plan_detail")]
 pub async fn fetch_plan_detail(tenant: String, plan: Uuid) -> Result<PlanDetail, LoadError> {
     let data = server::page_data()?;
-    Ok(data.plan_detail(&server::caller(), &tenant, plan).await?)
+    server::answer(data.plan_detail(&server::caller(), &tenant, plan).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "me")]
 pub async fn fetch_me() -> Result<Option<MeView>, LoadError> {
     let data = server::page_data()?;
-    Ok(data.me(&server::caller()).await?)
+    server::answer(data.me(&server::caller()).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "dashboard")]
 pub async fn fetch_dashboard(tenant: String, plan: Uuid) -> Result<Dashboard, LoadError> {
     let data = server::page_data()?;
-    Ok(data.dashboard(&server::caller(), &tenant, plan).await?)
+    server::answer(data.dashboard(&server::caller(), &tenant, plan).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "comparison")]
@@ -125,53 +149,53 @@ pub async fn fetch_comparison(
     page: ComparisonPage,
 ) -> Result<RegionComparison, LoadError> {
     let data = server::page_data()?;
-    Ok(data.comparison(&server::caller(), &region, indicator, page).await?)
+    server::answer(data.comparison(&server::caller(), &region, indicator, page).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "my_work")]
 pub async fn fetch_my_work() -> Result<Vec<TenantWork>, LoadError> {
     let data = server::page_data()?;
-    Ok(data.my_work(&server::caller()).await?)
+    server::answer(data.my_work(&server::caller()).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "approvals")]
 pub async fn fetch_approvals(tenant: String) -> Result<Vec<PendingReport>, LoadError> {
     let data = server::page_data()?;
-    Ok(data.approvals(&server::caller(), &tenant).await?)
+    server::answer(data.approvals(&server::caller(), &tenant).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "catalog")]
 pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, LoadError> {
     let data = server::page_data()?;
-    Ok(data.catalog().await?)
+    server::answer(data.catalog().await)
 }
 
 #[server(prefix = "/sfn", endpoint = "indicator_history")]
 pub async fn fetch_indicator_history(tenant: String, indicator: Uuid) -> Result<IndicatorHistory, LoadError> {
     let data = server::page_data()?;
-    Ok(data.indicator_history(&server::caller(), &tenant, indicator).await?)
+    server::answer(data.indicator_history(&server::caller(), &tenant, indicator).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "tenant_admin")]
 pub async fn fetch_tenant_admin(tenant: String) -> Result<TenantAdmin, LoadError> {
     let data = server::page_data()?;
-    Ok(data.tenant_admin(&server::caller(), &tenant).await?)
+    server::answer(data.tenant_admin(&server::caller(), &tenant).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "audit_log")]
 pub async fn fetch_audit_log(tenant: String, before: Option<i64>) -> Result<AuditPage, LoadError> {
     let data = server::page_data()?;
-    Ok(data.audit_log(&server::caller(), &tenant, before).await?)
+    server::answer(data.audit_log(&server::caller(), &tenant, before).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "platform_admin")]
 pub async fn fetch_platform_admin() -> Result<PlatformAdmin, LoadError> {
     let data = server::page_data()?;
-    Ok(data.platform_admin(&server::caller()).await?)
+    server::answer(data.platform_admin(&server::caller()).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "import_preview")]
 pub async fn fetch_import_preview(tenant: String, draft: Option<Uuid>) -> Result<ImportPreview, LoadError> {
     let data = server::page_data()?;
-    Ok(data.import_preview(&server::caller(), &tenant, draft).await?)
+    server::answer(data.import_preview(&server::caller(), &tenant, draft).await)
 }
