@@ -98,9 +98,21 @@ impl TestApp {
 /// An HTTP client that keeps cookies and, like a browser on the site's own pages, sends the
 /// site's origin with every request (the CSRF check wants it on writes).
 pub fn browser_like_client(addr: SocketAddr) -> reqwest::Client {
+    browser_like_client_from(addr, None)
+}
+
+/// A browser-like client whose requests come from `local` (any address of 127.0.0.0/8 is
+/// this machine): a client address of its own, for tests that keep throttling per address
+/// out of their way or test it.
+pub fn browser_like_client_from(addr: SocketAddr, local: Option<std::net::IpAddr>) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::ORIGIN, format!("http://{addr}").parse().expect("an origin"));
-    reqwest::Client::builder().cookie_store(true).default_headers(headers).build().expect("an HTTP client")
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .local_address(local)
+        .build()
+        .expect("an HTTP client")
 }
 
 /// The password every test user gets.
@@ -125,7 +137,12 @@ impl TestApp {
 
     /// A new client signed in as `email`.
     pub async fn sign_in(&self, email: &str) -> reqwest::Client {
-        let client = browser_like_client(self.addr);
+        self.sign_in_from(email, None).await
+    }
+
+    /// A new client signed in as `email`, its requests coming from `local`.
+    pub async fn sign_in_from(&self, email: &str, local: Option<std::net::IpAddr>) -> reqwest::Client {
+        let client = browser_like_client_from(self.addr, local);
         let response = client
             .post(self.url("/api/v1/auth/login"))
             .json(&serde_json::json!({"email": email, "password": PASSWORD}))

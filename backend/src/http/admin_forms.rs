@@ -9,8 +9,8 @@ use crate::error::{ApiError, parse_id};
 use crate::{import, plan_store, read, tenancy};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Extension, Form, Multipart, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE};
+use axum::extract::{ConnectInfo, Extension, Form, FromRequest, Multipart, Query, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -79,29 +79,44 @@ async fn password_form(
     answer("/me", outcome)
 }
 
+#[derive(Deserialize)]
+struct UploadTarget {
+    tenant: String,
+}
+
 /// The wizard's first step: a file (any format the import reads) or pasted text, kept as a
-/// draft; the review page runs the dry run on it.
+/// draft; the review page runs the dry run on it. The tenant comes in the form's address
+/// (`/forms/import?tenant=…`), so the caller is admitted before the upload is read.
 async fn import_upload_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    target: Result<Query<UploadTarget>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    request: Request,
 ) -> Response {
     let page = back(&headers, "/admin");
     let outcome = async {
-        let mut multipart = multipart.map_err(|e| unplaced(ApiError::BadRequest(e.body_text())))?;
-        let (mut tenant, mut file, mut file_name, mut text) = (String::new(), Bytes::new(), None, String::new());
+        let Query(UploadTarget { tenant }) = target.map_err(|e| unplaced(ApiError::BadRequest(e.body_text())))?;
+        let tenant_record = read::find_tenant(&state.pool, &tenant).await.map_err(unplaced)?;
+        import::admit(&state.pool, &tenant_record, &caller).await.map_err(unplaced)?;
+        let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > super::MAX_BODY_BYTES as u64) {
+            return Err((ApiError::PayloadTooLarge, Some("document")));
+        }
+        let mut multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| unplaced(ApiError::BadRequest(e.body_text())))?;
+        let (mut file, mut file_name, mut text) = (Bytes::new(), None, String::new());
         while let Some(field) =
             multipart.next_field().await.map_err(|e| unplaced(ApiError::BadRequest(e.body_text())))?
         {
             let name = field.name().unwrap_or_default().to_owned();
             let name_of_file = field.file_name().map(str::to_owned);
             let bytes = field.bytes().await.map_err(|e| match e.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => unplaced(ApiError::PayloadTooLarge),
+                StatusCode::PAYLOAD_TOO_LARGE => (ApiError::PayloadTooLarge, Some("document")),
                 _ => unplaced(ApiError::BadRequest(e.body_text())),
             })?;
             match name.as_str() {
-                "tenant" => tenant = String::from_utf8_lossy(&bytes).into_owned(),
                 "text" => text = String::from_utf8_lossy(&bytes).into_owned(),
                 "file" => {
                     file_name = name_of_file.filter(|n| !n.is_empty());
@@ -110,7 +125,6 @@ async fn import_upload_form(
                 _ => {}
             }
         }
-        let tenant_record = read::find_tenant(&state.pool, &tenant).await.map_err(unplaced)?;
         let (content, name) = if file.is_empty() { (text.into_bytes(), None) } else { (file.to_vec(), file_name) };
         let draft =
             import::drafts::save(&state.pool, &tenant_record, &caller, name, &content).await.map_err(at("document"))?;

@@ -8,7 +8,7 @@ use crate::mirror::Freshness;
 use crate::{db, import, read};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -44,21 +44,20 @@ struct ImportQuery {
 
 /// 200 with the report for a dry run or a plan already there, 201 when created, 422 when
 /// the document has errors (nothing written in any case but 201).
+/// The caller is admitted and the announced size checked before the body is read.
 async fn import_plan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Extension(fresh): Extension<Freshness>,
     Path(slug): Path<String>,
     query: std::result::Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
-    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+    request: Request,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        _ => ApiError::BadRequest(e.body_text()),
-    })?;
     let tenant = state.tenant(&fresh, &slug).await?;
-    let reading = import::read(&body);
+    import::admit(&state.pool, &tenant, &caller).await?;
+    let body = upload(request, &state).await?;
+    let reading = import::read_within_budget(body.to_vec()).await;
     let report = import::import(&state.pool, &tenant, Some(&caller), reading, query.dry_run).await?;
     let status = match report.outcome {
         ImportOutcome::Created => StatusCode::CREATED,
@@ -66,6 +65,19 @@ async fn import_plan(
         ImportOutcome::DryRun | ImportOutcome::AlreadyPresent => StatusCode::OK,
     };
     Ok((status, Json(report)).into_response())
+}
+
+/// An upload's body, once its sender is admitted: 413 at once when it announces more than
+/// an import takes, and when it sends more.
+pub(super) async fn upload(request: Request, state: &AppState) -> Result<Bytes> {
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > import::MAX_BYTES as u64) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Bytes::from_request(request, state).await.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest(e.body_text()),
+    })
 }
 
 /// The plan `id` of tenant `slug` as a document, if the caller may see it, with the history

@@ -5,14 +5,15 @@
 use super::{ImportOutcome, ImportReport};
 use crate::error::{ApiError, Result};
 use crate::read::TenantRecord;
-use crate::{access, db, reports};
+use crate::{access, db};
 use chrono::{DateTime, Utc};
 use shared::api::ImportDraft;
 use shared::page_data::Caller;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// Keeps `content` for the tenant's import wizard; platform admins and the tenant's admins.
+/// Keeps `content` for the tenant's import wizard; platform admins and the tenant's admins
+/// (the upload is read only after `super::admit` let the caller in).
 pub async fn save(
     pool: &PgPool,
     tenant: &TenantRecord,
@@ -20,8 +21,7 @@ pub async fn save(
     file_name: Option<String>,
     content: &[u8],
 ) -> Result<Uuid> {
-    let decision = access::manage_plans(caller, tenant.reference());
-    reports::guard(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await?;
+    access::manage_plans(caller, tenant.reference())?;
     if content.is_empty() {
         return Err(ApiError::Unprocessable("document: choose a file or paste the plan's text".into()));
     }
@@ -70,7 +70,7 @@ pub async fn preview(
 ) -> Result<(ImportDraft, ImportReport)> {
     access::manage_plans(caller, tenant.reference())?;
     let (draft, content) = load(pool, tenant, draft_id).await?;
-    let report = super::import(pool, tenant, Some(caller), super::read(&content), true).await?;
+    let report = super::import(pool, tenant, Some(caller), super::read_within_budget(content).await, true).await?;
     Ok((draft, report))
 }
 
@@ -78,7 +78,7 @@ pub async fn preview(
 pub async fn commit(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, draft_id: Uuid) -> Result<ImportReport> {
     access::manage_plans(caller, tenant.reference())?;
     let (_, content) = load(pool, tenant, draft_id).await?;
-    let report = super::import(pool, tenant, Some(caller), super::read(&content), false).await?;
+    let report = super::import(pool, tenant, Some(caller), super::read_within_budget(content).await, false).await?;
     if matches!(report.outcome, ImportOutcome::Created | ImportOutcome::AlreadyPresent) {
         let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
         sqlx::query("delete from import_draft where draft_id = $1").bind(draft_id).execute(&mut *tx).await?;

@@ -24,16 +24,66 @@ use shared::page_data::Caller;
 use shared::plan_document::PlanDocument;
 use sqlx::PgPool;
 use std::collections::HashSet;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// Largest document accepted for import.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// Longest a document may take to read; past it the import answers 422 with a finding.
+pub const READ_BUDGET: Duration = Duration::from_secs(10);
+/// Documents read at once (each on a blocking thread, off the async runtime): no burst of
+/// imports can take more cores than this from the requests being served.
+const CONCURRENT_READS: usize = 2;
+static READS: Semaphore = Semaphore::const_new(CONCURRENT_READS);
 
 /// What a reader made of its input.
 pub struct Reading {
     pub document: Option<PlanDocument>,
     pub warnings: Vec<Finding>,
     pub errors: Vec<Finding>,
+}
+
+/// Whether `caller` may import plans into `tenant` (a refusal audited): asked before an
+/// upload is read, so that no one who may not import can make the server read anything.
+pub async fn admit(pool: &PgPool, tenant: &TenantRecord, caller: &Caller) -> Result<()> {
+    let decision = access::manage_plans(caller, tenant.reference());
+    crate::reports::guard(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await
+}
+
+/// Reads a document as `read` does, on a blocking thread, within `READ_BUDGET`: a document
+/// that takes longer is answered with an error finding (its reading finishes in the
+/// background, still holding its place among the `CONCURRENT_READS`).
+pub async fn read_within_budget(bytes: Vec<u8>) -> Reading {
+    read_within(bytes, READ_BUDGET).await
+}
+
+async fn read_within(bytes: Vec<u8>, budget: Duration) -> Reading {
+    let too_slow = || Reading {
+        document: None,
+        warnings: vec![],
+        errors: vec![Finding {
+            at: "document".into(),
+            message: format!(
+                "reading it took longer than {} s; split the document or use the Excel template",
+                budget.as_secs_f64()
+            ),
+        }],
+    };
+    let reading = async {
+        let permit = READS.acquire().await.ok()?;
+        tokio::task::spawn_blocking(move || {
+            let reading = read(&bytes);
+            drop(permit);
+            reading
+        })
+        .await
+        .ok()
+    };
+    match tokio::time::timeout(budget, reading).await {
+        Ok(Some(reading)) => reading,
+        Ok(None) | Err(_) => too_slow(),
+    }
 }
 
 /// Validates what a reader produced and, unless `dry_run`, stores it (one transaction).
@@ -47,8 +97,7 @@ pub async fn import(
 ) -> Result<ImportReport> {
     let actor = caller.and_then(|c| c.user_id);
     if let Some(caller) = caller {
-        let decision = access::manage_plans(caller, tenant.reference());
-        crate::reports::guard(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await?;
+        admit(pool, tenant, caller).await?;
     }
     let Reading { document, warnings, mut errors } = reading;
     if let Some(doc) = &document {
@@ -161,5 +210,24 @@ pub fn read(bytes: &[u8]) -> Reading {
             let text = csv::decode(bytes);
             if csv::looks_like_csv(&text) { csv::read(&text) } else { text::read(&text) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_document_that_takes_longer_than_its_budget_is_answered_with_an_error() {
+        let bundle = crate::seed::parse_bundle("qianjiang.json", crate::seed::BUNDLES[0].1).expect("the seed");
+        let document = serde_json::to_vec(&bundle.plans[0]).expect("a document");
+        let read = read_within(document.clone(), Duration::from_secs(30)).await;
+        assert!(read.errors.is_empty() && read.document.is_some(), "{:?}", read.errors.first().map(|f| &f.message));
+        // The published text twenty times over takes the text reader some 50 ms, far over
+        // a millisecond, the timer's grain.
+        let long = bundle.plans[0].source_text.clone().unwrap_or_default().repeat(20);
+        let late = read_within(long.into_bytes(), Duration::from_micros(1)).await;
+        assert!(late.document.is_none());
+        assert!(late.errors[0].message.starts_with("reading it took longer than"), "{}", late.errors[0].message);
     }
 }

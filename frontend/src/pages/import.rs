@@ -60,8 +60,7 @@ fn Wizard(preview: ImportPreview) -> impl IntoView {
 fn Upload(slug: String) -> impl IntoView {
     let texts = t();
     view! {
-        <form method="post" action="/forms/import" enctype="multipart/form-data" class="form wide" data-testid="upload">
-            <input type="hidden" name="tenant" value=slug/>
+        <form method="post" action=format!("/forms/import?tenant={slug}") enctype="multipart/form-data" class="form wide" data-testid="upload">
             <label for="import-file">{texts.choose_file}</label>
             <input id="import-file" name="file" type="file" accept=".xlsx,.csv,.json,.txt"/>
             <label for="import-text">{texts.paste_text}</label>

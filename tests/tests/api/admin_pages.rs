@@ -60,9 +60,9 @@ async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(location(&r), "/t/xiushan/import?ok=1");
-    let form = reqwest::multipart::Form::new().text("tenant", "xiushan").text("text", seed_text());
+    let form = reqwest::multipart::Form::new().text("text", seed_text());
     let r = platform
-        .post(app.url("/forms/import"))
+        .post(app.url("/forms/import?tenant=xiushan"))
         .header("referer", app.url("/t/xiushan/import"))
         .multipart(form)
         .send()

@@ -389,16 +389,8 @@ async fn a_public_export_holds_exactly_what_the_public_page_shows(pool: PgPool) 
     assert!(cells.iter().any(|c| c.contains(secret)) && cells.iter().any(|c| c.contains(task_note)));
 }
 
-/// A client whose requests come from `address` (any address of 127.0.0.0/8 is this machine).
 fn client_from(address: &str, app: &TestApp) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::ORIGIN, format!("http://{}", app.addr).parse().unwrap());
-    reqwest::Client::builder()
-        .local_address(address.parse::<std::net::IpAddr>().unwrap())
-        .cookie_store(true)
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    tests::browser_like_client_from(app.addr, Some(address.parse().unwrap()))
 }
 
 async fn login_from(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> StatusCode {
