@@ -188,8 +188,11 @@ impl PlanDocument {
         if let Some(notes) = &self.notes {
             out.text("notes", notes);
         }
-        if self.source_text.as_ref().is_some_and(|s| s.chars().count() > MAX_SOURCE_CHARS) {
-            out.add("source_text", format!("is longer than {MAX_SOURCE_CHARS} characters"));
+        if let Some(source) = &self.source_text {
+            if source.chars().count() > MAX_SOURCE_CHARS {
+                out.add("source_text", format!("is longer than {MAX_SOURCE_CHARS} characters"));
+            }
+            out.no_nul("source_text", source);
         }
         for (list, len) in
             [("areas", self.areas.len()), ("indicators", self.indicators.len()), ("tasks", self.tasks.len())]
@@ -269,11 +272,15 @@ impl Problems {
         self.0.push(DocumentProblem { path: path.to_owned(), message });
     }
 
+    /// A name (title, area, indicator, organisation): shown and matched as written, so no
+    /// control or invisible character (`crate::text`).
     fn name(&mut self, path: &str, value: &str) {
         if value.trim().is_empty() {
             self.add(path, "must not be empty".to_owned());
         } else if value.chars().count() > MAX_NAME_CHARS {
             self.add(path, format!("is longer than {MAX_NAME_CHARS} characters"));
+        } else if let Err(problem) = crate::text::check_name(value) {
+            self.add(path, problem.to_string());
         }
     }
 
@@ -282,6 +289,15 @@ impl Problems {
             self.add(path, "must not be empty".to_owned());
         } else if value.chars().count() > MAX_TEXT_CHARS {
             self.add(path, format!("is longer than {MAX_TEXT_CHARS} characters"));
+        } else {
+            self.no_nul(path, value);
+        }
+    }
+
+    /// PostgreSQL stores no NUL in text; a document carrying one is refused, naming the line.
+    fn no_nul(&mut self, path: &str, value: &str) {
+        if let Some(line) = value.lines().position(|l| l.contains('\0')) {
+            self.add(path, format!("line {} contains a NUL character", line + 1));
         }
     }
 
@@ -333,6 +349,23 @@ mod tests {
         assert_eq!(doc.tasks[1].due, Some(Due::Ongoing));
         assert_eq!(doc.indicators[0].target_value.to_string(), "0.6");
         assert_eq!(doc.organisation_names(), vec!["甲", "乙"]);
+    }
+
+    #[test]
+    fn names_with_hidden_characters_and_text_with_nul_are_refused() {
+        let mut doc = sample();
+        doc.title = "某区\u{202E}规划".into();
+        doc.tasks[0].text = "第一行\n第二\0行".into();
+        doc.source_text = Some("一\n二\n\0".into());
+        let found: Vec<_> = doc.problems().into_iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+        assert_eq!(
+            found,
+            vec![
+                "title: contains an invisible formatting character (such as a direction override)",
+                "source_text: line 3 contains a NUL character",
+                "tasks[0].text: line 2 contains a NUL character",
+            ]
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod forms;
 mod health;
 mod import;
 mod json;
+mod nul_bytes;
 mod observe;
 mod pages;
 mod plans;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(forms::router())
         .merge(pages::router(&state))
         .layer(from_fn_with_state(state.clone(), caller::resolve))
+        .layer(from_fn(nul_bytes::refuse))
         .layer(from_fn_with_state(state.clone(), csrf::check))
         .layer(from_fn(security::headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

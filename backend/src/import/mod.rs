@@ -208,6 +208,17 @@ pub fn read(bytes: &[u8]) -> Reading {
         Some(b'{') => json::read(bytes),
         _ => {
             let text = csv::decode(bytes);
+            // PostgreSQL stores no NUL in text: refused here, naming its line.
+            if let Some(line) = text.lines().position(|l| l.contains('\0')) {
+                return Reading {
+                    document: None,
+                    warnings: vec![],
+                    errors: vec![Finding {
+                        at: format!("line {}", line + 1),
+                        message: "contains a NUL character".into(),
+                    }],
+                };
+            }
             if csv::looks_like_csv(&text) { csv::read(&text) } else { text::read(&text) }
         }
     }
