@@ -444,3 +444,180 @@ async fn wrong_current_passwords_are_throttled_like_sign_ins(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "a sixth guess waits, even the right one");
     assert!(response.headers().contains_key("retry-after"));
 }
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn answers_to_a_signed_in_caller_are_private_and_secrets_are_not_stored(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let plan = app.seed_plan_id().await;
+    for path in
+        ["/api/v1/me".to_owned(), format!("/api/v1/tenants/qianjiang/plans/{plan}/dashboard"), "/t/qianjiang".into()]
+    {
+        let response = admin.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "private, no-cache", "{path}");
+    }
+    let anonymous = app.get("/api/v1/tenants").await;
+    assert!(
+        anonymous.headers().get("cache-control").is_none_or(|v| !v.to_str().unwrap().contains("private")),
+        "a public answer"
+    );
+    let invited = admin
+        .post(app.url("/api/v1/tenants/qianjiang/users"))
+        .json(&json!({"email": "new@qianjiang.gov.cn", "role": "viewer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invited.status(), 201);
+    assert_eq!(invited.headers()["cache-control"], "no-store", "an answer carrying a secret");
+}
+
+/// A plan document with one indicator carrying `catalog_key`.
+fn document_with_catalog_key(title: &str) -> serde_json::Value {
+    json!({
+        "format": "planboard.plan/1", "title": title, "issuer": "某区人民政府", "document_number": null,
+        "issued_on": "2023-01-01", "period_start": 2023, "period_end": 2025, "visibility": "internal",
+        "status": "draft", "notes": null, "source_text": null, "areas": [{"name": "工业"}],
+        "indicators": [{"area": "工业", "code": "1", "name": "规上工业总产值", "unit": "亿元",
+            "baseline_year": 2022, "baseline_value": 100, "target_year": 2025, "target_value": 150,
+            "comparator": "ge", "catalog_key": "industrial_output_above_scale", "notes": null}],
+        "tasks": []
+    })
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn only_platform_admins_set_catalog_keys_through_an_import(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    let key_of = |title: &'static str| {
+        sqlx::query_scalar::<_, Option<String>>(
+            "select i.catalog_key from indicator i join plan p using (plan_id) where p.title = $1",
+        )
+        .bind(title)
+        .fetch_one(&app.admin)
+    };
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let response = admin
+        .post(app.url("/api/v1/tenants/qianjiang/plans/import"))
+        .json(&document_with_catalog_key("区管理员导入的规划"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let report: serde_json::Value = response.json().await.unwrap();
+    assert!(report["warnings"].to_string().contains("indicators[0].catalog_key"), "{report}");
+    assert_eq!(key_of("区管理员导入的规划").await.unwrap(), None, "a tenant admin's key is left out");
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let response = platform
+        .post(app.url("/api/v1/tenants/qianjiang/plans/import"))
+        .json(&document_with_catalog_key("平台导入的规划"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(key_of("平台导入的规划").await.unwrap().as_deref(), Some("industrial_output_above_scale"));
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn refused_anonymous_writes_stay_out_of_the_districts_audit_log(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let events = || {
+        sqlx::query_scalar::<_, i64>("select count(*) from audit_event where tenant_id is not null")
+            .fetch_one(&app.admin)
+    };
+    let before = events().await.unwrap();
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports"));
+    let plan = app.seed_plan_id().await;
+    let anonymous = browser_like_client(app.addr);
+    for _ in 0..5 {
+        for (method, path, body) in [
+            (
+                "POST",
+                format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports"),
+                json!({"period": "2023", "value": 1}),
+            ),
+            ("POST", "/api/v1/tenants/qianjiang/plans/import".to_owned(), json!({})),
+            (
+                "PUT",
+                format!("/api/v1/tenants/qianjiang/plans/{plan}/publication"),
+                json!({"status": "archived", "visibility": "public"}),
+            ),
+            ("POST", "/api/v1/tenants/qianjiang/users".to_owned(), json!({"email": "x@y.cn", "role": "viewer"})),
+            (
+                "PUT",
+                format!("/api/v1/tenants/qianjiang/indicators/{indicator}/units"),
+                json!({"lead": [], "responsible": []}),
+            ),
+        ] {
+            let response = anonymous
+                .request(method.parse().unwrap(), app.url(&path))
+                .header("if-match", "\"1\"")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 401, "{method} {path}");
+        }
+    }
+    assert_eq!(events().await.unwrap(), before, "anonymous refusals were written to the audit log");
+    let viewer = app.sign_in("viewer@qianjiang.gov.cn").await;
+    let response = viewer.post(&url).json(&json!({"period": "2023", "value": 1})).send().await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(events().await.unwrap(), before + 1, "a signed-in caller's refusal is audited");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn identifiers_and_names_with_invisible_characters_are_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let post = |path: &str, body: serde_json::Value| platform.post(app.url(path)).json(&body).send();
+    for (path, body) in [
+        ("/api/v1/regions", json!({"slug": "guizhou", "name": "贵州\u{202E}省"})),
+        ("/api/v1/tenants", json!({"slug": "xiushan", "name": "秀山\u{200B}县", "region": "chongqing"})),
+        (
+            "/api/v1/tenants",
+            json!({"slug": "xiushan", "name": "秀山县", "name_en": "Xiu\u{2066}shan", "region": "chongqing"}),
+        ),
+        (
+            "/api/v1/tenants/qianjiang/users",
+            json!({"email": "admin@\u{202E}nc.vog.qianjiang.gov.cn", "role": "viewer"}),
+        ),
+        ("/api/v1/tenants/qianjiang/users", json!({"email": "a\u{200B}dmin@qianjiang.gov.cn", "role": "viewer"})),
+        (
+            "/api/v1/tenants/qianjiang/users",
+            json!({"email": "x@qianjiang.gov.cn", "display_name": "张\u{202E}三", "role": "viewer"}),
+        ),
+    ] {
+        let response = post(path, body.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path} {body}");
+    }
+    let regions: i64 = sqlx::query_scalar("select count(*) from region").fetch_one(&app.admin).await.unwrap();
+    let users: i64 = sqlx::query_scalar("select count(*) from app_user").fetch_one(&app.admin).await.unwrap();
+    assert_eq!((regions, users), (1, 1), "nothing was created");
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn a_form_that_cannot_be_read_goes_back_to_its_page_with_the_message(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    for (path, form) in [
+        ("/forms/reports", vec![("tenant", "qianjiang")]),
+        ("/forms/task-updates", vec![("status", "done")]),
+        ("/forms/reports/approve", vec![]),
+    ] {
+        let response = admin.post(app.url(path)).header("referer", app.url("/work")).form(&form).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}: the page, shown again");
+        assert!(response.url().path() == "/work", "{path}: back at {}", response.url());
+        assert!(response.url().query().is_some_and(|q| q.contains("error=")), "{path}: {}", response.url());
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    }
+}
