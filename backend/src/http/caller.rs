@@ -13,6 +13,8 @@ use crate::app::AppState;
 use crate::mirror::Freshness;
 use crate::{session, users};
 use axum::extract::{Request, State};
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::page_data::Caller;
@@ -42,9 +44,17 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     if let Some(id) = caller.user_id {
         tracing::Span::current().record("user.id", id.to_string());
     }
+    let signed_in = caller.user_id.is_some();
     request.extensions_mut().insert(caller);
     request.extensions_mut().insert(fresh);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // What a signed-in caller is shown is theirs: no shared cache keeps it, and the browser
+    // asks again each time (an ETag still saves the body). Answers that set their own (a
+    // secret's `no-store`) keep it.
+    if signed_in && !response.headers().contains_key(CACHE_CONTROL) {
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    response
 }
 
 async fn signed_in_user(

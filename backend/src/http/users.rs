@@ -91,7 +91,8 @@ async fn invite_user(
     ApiJson(invitation): ApiJson<NewInvitation>,
 ) -> Result<Response> {
     let view = invite(&state, &caller, &slug, invitation).await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    // It may carry a temporary password: no cache keeps it.
+    Ok((StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, "no-store")], Json(view)).into_response())
 }
 
 async fn revoke_grant(
