@@ -99,7 +99,7 @@ pub async fn import(
     if let Some(caller) = caller {
         admit(pool, tenant, caller).await?;
     }
-    let Reading { document, warnings, mut errors } = reading;
+    let Reading { document, mut warnings, mut errors } = reading;
     if let Some(doc) = &document {
         errors.extend(doc.problems().into_iter().map(Finding::from));
     }
@@ -112,7 +112,10 @@ pub async fn import(
         warnings,
         errors,
     };
-    let Some(doc) = document.filter(|_| errors.is_empty()) else { return Ok(invalid(warnings, errors)) };
+    let Some(mut doc) = document.filter(|_| errors.is_empty()) else { return Ok(invalid(warnings, errors)) };
+    if caller.is_some_and(|c| access::administer_platform(c).is_err()) {
+        warnings.extend(leave_out_catalog_keys(&mut doc));
+    }
 
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
     let known: HashSet<String> = sqlx::query_scalar("select name from organisation where tenant_id = $1")
@@ -188,6 +191,21 @@ pub async fn import(
     report.plan_id = Some(stored.plan_id());
     report.plan = Some(doc);
     Ok(report)
+}
+
+/// The catalog is the platform's: only platform admins map indicators to it, so a key in a
+/// document someone else imports is left out, with a warning each.
+fn leave_out_catalog_keys(doc: &mut PlanDocument) -> Vec<Finding> {
+    let mut left_out = Vec::new();
+    for (i, indicator) in doc.indicators.iter_mut().enumerate() {
+        if let Some(key) = indicator.catalog_key.take() {
+            left_out.push(Finding {
+                at: format!("indicators[{i}].catalog_key"),
+                message: format!("catalog keys are set by platform admins; {key:?} was left out"),
+            });
+        }
+    }
+    left_out
 }
 
 /// Reads an uploaded document, recognising its kind by its content: an Excel workbook (a
