@@ -89,7 +89,9 @@ pub async fn append_and_touch(conn: &mut PgConnection, event: Event<'_>, touched
 }
 
 /// Records a refused write in its own transaction (the refused one never commits), in the
-/// context of the tenant it targeted, so that tenant's admins see the attempt.
+/// context of the tenant it targeted, so that tenant's admins see the attempt. A refusal to
+/// an anonymous caller is only counted (`metrics::anonymous_refusal`): anyone can send one,
+/// and the district's log is for what its users did.
 pub async fn refused(
     pool: &sqlx::PgPool,
     tenant_id: Uuid,
@@ -99,12 +101,16 @@ pub async fn refused(
     entity_id: &str,
     reason: &str,
 ) -> sqlx::Result<()> {
+    let Some(actor) = actor else {
+        crate::metrics::anonymous_refusal(action);
+        return Ok(());
+    };
     let mut tx = crate::db::tenant_tx(pool, &[tenant_id]).await?;
     append(
         &mut tx,
         Event {
             tenant_id: Some(tenant_id),
-            actor,
+            actor: Some(actor),
             action: format!("{action}.denied"),
             entity,
             entity_id: entity_id.to_owned(),

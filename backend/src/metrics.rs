@@ -15,6 +15,18 @@ fn meter() -> Meter {
     global::meter("planboard")
 }
 
+/// Counts a write refused to an anonymous caller, by action. Such refusals are not written
+/// to a district's audit log, which anyone could otherwise flood; this count shows them.
+pub fn anonymous_refusal(action: &str) {
+    static COUNTER: std::sync::LazyLock<Counter<u64>> = std::sync::LazyLock::new(|| {
+        meter()
+            .u64_counter("planboard.security.anonymous_refusals")
+            .with_description("Writes refused to callers who were not signed in")
+            .build()
+    });
+    COUNTER.add(1, &[KeyValue::new("action", action.to_owned())]);
+}
+
 /// Instruments read through callbacks: cache and mirror counters, then pool gauges.
 struct Observed {
     _counters: [ObservableCounter<u64>; 6],
