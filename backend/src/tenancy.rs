@@ -28,7 +28,7 @@ fn check_name(field: &str, name: &str, required: bool) -> Result<()> {
         let need = if required { "1 to 200" } else { "at most 200" };
         return Err(ApiError::Unprocessable(format!("{field}: needs {need} characters")));
     }
-    Ok(())
+    shared::text::check_name(name).map_err(|problem| ApiError::Unprocessable(format!("{field}: {problem}")))
 }
 
 fn taken(e: sqlx::Error, what: &str, slug: &str) -> ApiError {

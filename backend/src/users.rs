@@ -27,6 +27,8 @@ pub enum UserError {
     UnknownOrganisation { tenant: String, name: String },
     #[error("display_name is longer than 200 characters")]
     DisplayNameTooLong,
+    #[error("display_name {0}")]
+    DisplayName(shared::text::NameProblem),
     #[error(transparent)]
     Password(#[from] password::PasswordError),
     #[error(transparent)]
@@ -51,7 +53,8 @@ pub fn check_email(email: &str) -> Result<String, UserError> {
     let ok = e.len() <= MAX_EMAIL_LENGTH
         && e.split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'))
-        && !e.chars().any(char::is_whitespace);
+        && !e.chars().any(char::is_whitespace)
+        && shared::text::check_name(e).is_ok();
     if ok { Ok(e.to_owned()) } else { Err(UserError::InvalidEmail(email.to_owned())) }
 }
 
@@ -158,6 +161,7 @@ pub async fn add_user(
     if display_name.chars().count() > 200 {
         return Err(UserError::DisplayNameTooLong);
     }
+    shared::text::check_name(display_name).map_err(UserError::DisplayName)?;
     let scope = resolve_scope(conn, grant).await?;
     let existing: Option<Uuid> = sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1)")
         .bind(&email)
