@@ -3,13 +3,13 @@
 //! withdrawing grants, and creating regions and tenants.
 
 use super::auth::set_new_password;
-use super::forms::{back, encode, optional, see_other, with_outcome};
+use super::forms::{PageForm, back, encode, optional, see_other, with_outcome};
 use crate::app::AppState;
 use crate::error::{ApiError, parse_id};
 use crate::{import, plan_store, read, tenancy};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Extension, Form, FromRequest, Multipart, Query, Request, State};
+use axum::extract::{ConnectInfo, Extension, FromRequest, Multipart, Query, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -58,7 +58,7 @@ async fn password_form(
     Extension(caller): Extension<Caller>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let outcome = async {
         if form.new_password != form.confirm_password {
@@ -147,7 +147,7 @@ async fn import_commit_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<CommitForm>,
+    PageForm(form): PageForm<CommitForm>,
 ) -> Response {
     let page = back(&headers, &format!("/t/{}/import", form.tenant));
     let outcome = async {
@@ -184,7 +184,7 @@ async fn publication_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<PublicationForm>,
+    PageForm(form): PageForm<PublicationForm>,
 ) -> Response {
     let page = back(&headers, &format!("/t/{}/admin", form.tenant));
     let outcome = async {
@@ -279,7 +279,7 @@ async fn revoke_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<RevokeForm>,
+    PageForm(form): PageForm<RevokeForm>,
 ) -> Response {
     let page = back(&headers, &format!("/t/{}/admin", form.tenant));
     let outcome = async {
@@ -303,7 +303,7 @@ async fn region_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<RegionForm>,
+    PageForm(form): PageForm<RegionForm>,
 ) -> Response {
     let page = back(&headers, "/admin");
     let new = NewRegion { slug: form.slug.trim().to_owned(), name: form.name, name_en: form.name_en };
@@ -333,7 +333,7 @@ async fn tenant_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<TenantForm>,
+    PageForm(form): PageForm<TenantForm>,
 ) -> Response {
     let page = back(&headers, "/admin");
     let new = NewTenant {

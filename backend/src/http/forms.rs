@@ -10,13 +10,14 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::{read, reports, session, task_updates};
 use axum::Router;
-use axum::extract::{ConnectInfo, Extension, Form, State};
+use axum::extract::{ConnectInfo, Extension, Form, FromRequest, Request, State};
 use axum::http::header::{LOCATION, REFERER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use shared::api::{NewReport, NewTaskUpdate};
 use shared::page_data::Caller;
 use std::net::SocketAddr;
@@ -80,6 +81,22 @@ pub(super) fn with_outcome(page: &str, outcome: Result<(), (ApiError, Option<&st
     }
 }
 
+/// A form body, or the way back to the form's page with the reason it could not be read
+/// (a missing or malformed field), as every other form error is shown.
+pub(super) struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let page = back(request.headers(), "/");
+        match Form::<T>::from_request(request, state).await {
+            Ok(Form(form)) => Ok(PageForm(form)),
+            Err(e) => Err(with_outcome(&page, Err((ApiError::BadRequest(e.body_text()), None, "")))),
+        }
+    }
+}
+
 /// The form field an error message is about, for showing it next to that field.
 fn field_of(e: &ApiError) -> Option<&'static str> {
     let message = e.to_string();
@@ -98,7 +115,7 @@ async fn sign_in_form(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<SignIn>,
+    PageForm(form): PageForm<SignIn>,
 ) -> Response {
     let next = local_path(&form.next).unwrap_or("/me").to_owned();
     match sign_in(&state, &form.email, form.password, peer, session::token_from_headers(&headers)).await {
@@ -143,7 +160,7 @@ async fn report_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<ReportForm>,
+    PageForm(form): PageForm<ReportForm>,
 ) -> Response {
     let page = back(&headers, "/work");
     let item = form.indicator.clone();
@@ -200,7 +217,7 @@ async fn approve_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<Decision>,
+    PageForm(form): PageForm<Decision>,
 ) -> Response {
     decide(state, caller, headers, form, false).await
 }
@@ -209,7 +226,7 @@ async fn reject_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<Decision>,
+    PageForm(form): PageForm<Decision>,
 ) -> Response {
     decide(state, caller, headers, form, true).await
 }
@@ -229,7 +246,7 @@ async fn task_update_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    Form(form): Form<TaskForm>,
+    PageForm(form): PageForm<TaskForm>,
 ) -> Response {
     let page = back(&headers, "/work");
     let item = form.task.clone();
