@@ -621,3 +621,29 @@ async fn a_form_that_cannot_be_read_goes_back_to_its_page_with_the_message(pool:
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     }
 }
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn free_text_with_a_direction_override_is_shown_isolated(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let note = "数据\u{202E}待核实";
+    let response = admin
+        .post(app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports")))
+        .json(&json!({"period": "2023", "value": 1, "note": note}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "free text keeps what was written");
+    let page = admin.get(app.url("/t/qianjiang/approvals")).send().await.unwrap().text().await.unwrap();
+    let at = page.find(note).expect("the note is on the page");
+    let before = &page[..at];
+    assert!(
+        before.rfind("<bdi").is_some_and(|open| before.rfind("</bdi>").is_none_or(|close| close < open)),
+        "the note is not inside a <bdi>"
+    );
+}
