@@ -70,7 +70,7 @@ fn Pending(slug: String, list: Vec<PendingReport>) -> impl IntoView {
                             <td>{p.indicator_name}" ("{p.unit}")"</td>
                             <td>{r.period.to_string()}</td>
                             <td class="num">{format::value(r.value)}</td>
-                            <td>{r.note.unwrap_or_default()}{r.source.map(|s| format!("（{s}）")).unwrap_or_default()}</td>
+                            <td><bdi>{r.note.unwrap_or_default()}</bdi>{r.source.map(|s| view! { "（"<bdi>{s}</bdi>"）" })}</td>
                             <td>{r.reported_by.unwrap_or_default()}</td>
                             <td class="nowrap">{format::date(r.reported_at.date_naive(), texts.locale)}</td>
                             <td class="nowrap">

@@ -57,7 +57,7 @@ fn Events(slug: String, page: AuditPage) -> impl IntoView {
                             <td>{e.actor_email.unwrap_or_default()}</td>
                             <td class="code">{e.action}</td>
                             <td>{e.entity}</td>
-                            <td><pre class="json">{details}</pre></td>
+                            <td><pre class="json"><bdi>{details}</bdi></pre></td>
                         </tr>
                     }
                 }).collect_view()}

@@ -163,7 +163,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
             }}
         </section>
 
-        {notes.map(|n| view! { <p class="notes"><strong>{texts.notes}"："</strong>{n}</p> })}
+        {notes.map(|n| view! { <p class="notes"><strong>{texts.notes}"："</strong><bdi>{n}</bdi></p> })}
     }
 }
 
@@ -288,7 +288,7 @@ fn TaskTable(rows: Vec<TaskRow>, grouped_by_area: bool) -> impl IntoView {
                         view! {
                             <tr data-task=row.id.to_string() class:overdue=row.overdue>
                                 <td class="code">{row.seq}</td>
-                                <td class="text"><div class="clamp">{row.text}</div></td>
+                                <td class="text"><div class="clamp"><bdi>{row.text}</bdi></div></td>
                                 <td>{unit_names(&row.lead_units)}</td>
                                 <td>{unit_names(&row.responsible_units)}</td>
                                 <td>{unit_names(&row.cooperating_units)}</td>
