@@ -48,6 +48,8 @@ pub struct Shared {
     pub session_policy: SessionPolicy,
     /// `scheme://host[:port]` users reach the site at, when it is known (behind a proxy).
     pub public_origin: Option<String>,
+    /// Request rates per client address (see `http::rate_limit`).
+    pub rate_limits: Arc<http::RateLimits>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -80,6 +82,7 @@ impl AppState {
             metrics,
             session_policy: SessionPolicy::default(),
             public_origin: None,
+            rate_limits: Arc::new(http::RateLimits::new(&crate::config::RatePolicy::default())),
         }))
     }
 
@@ -95,6 +98,14 @@ impl AppState {
         let mut shared = Arc::unwrap_or_clone(self.0);
         shared.session_policy = config.session_policy;
         shared.public_origin = config.public_origin.clone();
+        shared.rate_limits = Arc::new(http::RateLimits::new(&config.rate_policy));
+        AppState(Arc::new(shared))
+    }
+
+    /// The same state with other request rates (tests of the limits).
+    pub fn with_rate_policy(self, policy: &crate::config::RatePolicy) -> Self {
+        let mut shared = Arc::unwrap_or_clone(self.0);
+        shared.rate_limits = Arc::new(http::RateLimits::new(policy));
         AppState(Arc::new(shared))
     }
 }

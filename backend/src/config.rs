@@ -38,6 +38,33 @@ pub struct Config {
     /// The origin users reach the site at (`PLANBOARD_PUBLIC_URL`); https makes cookies Secure.
     pub public_origin: Option<String>,
     pub session_policy: SessionPolicy,
+    pub rate_policy: RatePolicy,
+}
+
+/// How many requests a client may make: `per_minute` on average, as many at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub per_minute: u32,
+}
+
+/// Request rates per client address (`http::rate_limit`), and the proxies whose
+/// `X-Forwarded-For` names the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatePolicy {
+    /// None: not limited.
+    pub anonymous: Option<Rate>,
+    pub sign_in: Option<Rate>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Default for RatePolicy {
+    fn default() -> Self {
+        RatePolicy {
+            anonymous: Some(Rate { per_minute: 1200 }),
+            sign_in: Some(Rate { per_minute: 60 }),
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +132,35 @@ impl Config {
             absolute: minutes("PLANBOARD_SESSION_MAX_MINUTES", defaults.absolute)?,
             secure: public_origin.as_deref().is_some_and(|o| o.starts_with("https://")),
         };
+        let defaults = RatePolicy::default();
+        let rate = |name: &'static str, default: Option<Rate>| -> Result<Option<Rate>, ConfigError> {
+            match lookup(name).as_deref() {
+                None => Ok(default),
+                Some("off") => Ok(None),
+                Some(v) => v.parse::<u32>().ok().filter(|n| *n > 0).map(|per_minute| Some(Rate { per_minute })).ok_or(
+                    ConfigError::Invalid { name, reason: format!("{v:?} is neither a positive number nor off") },
+                ),
+            }
+        };
+        let trusted_proxies = lookup("PLANBOARD_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>().or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(
+                    |_| ConfigError::Invalid {
+                        name: "PLANBOARD_TRUSTED_PROXIES",
+                        reason: format!("{p:?} is not an address or a network (10.0.0.0/8)"),
+                    },
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let rate_policy = RatePolicy {
+            anonymous: rate("PLANBOARD_ANONYMOUS_PER_MINUTE", defaults.anonymous)?,
+            sign_in: rate("PLANBOARD_SIGN_IN_PER_MINUTE", defaults.sign_in)?,
+            trusted_proxies,
+        };
         Ok(Config {
             database_url: Secret::new(database_url),
             database_admin_url: Secret::new(database_admin_url),
@@ -113,6 +169,7 @@ impl Config {
             site_root,
             public_origin,
             session_policy,
+            rate_policy,
         })
     }
 }
@@ -168,6 +225,31 @@ mod tests {
         assert!(c.session_policy.secure);
         assert!(config(&[("DATABASE_URL", "x"), ("PLANBOARD_PUBLIC_URL", "plan.example.cn")]).is_err());
         assert!(config(&[("DATABASE_URL", "x"), ("PLANBOARD_SESSION_IDLE_MINUTES", "0")]).is_err());
+    }
+
+    #[test]
+    fn rates_are_per_minute_or_off_and_proxies_addresses_or_networks() {
+        let c = config(&[("DATABASE_URL", "x")]).unwrap();
+        assert_eq!(c.rate_policy, RatePolicy::default());
+        let c = config(&[
+            ("DATABASE_URL", "x"),
+            ("PLANBOARD_ANONYMOUS_PER_MINUTE", "300"),
+            ("PLANBOARD_SIGN_IN_PER_MINUTE", "off"),
+            ("PLANBOARD_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"),
+        ])
+        .unwrap();
+        assert_eq!(c.rate_policy.anonymous, Some(Rate { per_minute: 300 }));
+        assert_eq!(c.rate_policy.sign_in, None);
+        let proxies: Vec<String> = c.rate_policy.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "192.0.2.7/32"]);
+        for (name, value) in [
+            ("PLANBOARD_ANONYMOUS_PER_MINUTE", "0"),
+            ("PLANBOARD_SIGN_IN_PER_MINUTE", "fast"),
+            ("PLANBOARD_TRUSTED_PROXIES", "lb"),
+        ] {
+            let err = config(&[("DATABASE_URL", "x"), (name, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        }
     }
 
     #[test]

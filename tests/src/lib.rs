@@ -216,10 +216,29 @@ pub async fn spawn_with_redis(admin: PgPool, redis: Option<&str>) -> TestApp {
 
 /// Starts the application on an already seeded database, serving through `app_pool`.
 pub async fn spawn_on_pool(admin: PgPool, app_pool: PgPool, redis: Option<&str>) -> TestApp {
+    spawn_adjusted(admin, app_pool, redis, |state| state).await
+}
+
+/// Starts the application on a fresh, migrated database seeded with Qianjiang, with other
+/// request rates per client address than the defaults.
+pub async fn spawn_with_rate_policy(admin: PgPool, policy: backend::config::RatePolicy) -> TestApp {
+    let admin = seeded(admin).await;
+    let app_pool = app_role_pool(&admin, backend::db::PING_AFTER_IDLE).await;
+    let redis = std::env::var("REDIS_URL").ok();
+    spawn_adjusted(admin, app_pool, redis.as_deref(), |state| state.with_rate_policy(&policy)).await
+}
+
+/// Starts the application with its state as `adjust` makes it.
+async fn spawn_adjusted(
+    admin: PgPool,
+    app_pool: PgPool,
+    redis: Option<&str>,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
     backend::db::ensure_rls_applies(&app_pool).await.expect("the app role must be subject to RLS");
     let clock = Arc::new(FixedClock::at(TODAY.parse().expect("TODAY is a timestamp")));
     let cache = ViewCache::new(redis).expect("a Redis URL");
-    let state = AppState::new(app_pool.clone(), clock.clone(), site_root(), cache.clone());
+    let state = adjust(AppState::new(app_pool.clone(), clock.clone(), site_root(), cache.clone()));
     let mirror = state.mirror.clone();
     let app =
         Application::build(state, "127.0.0.1:0".parse().expect("an address")).await.expect("the server cannot bind");

@@ -2,6 +2,7 @@
 //! password, the import wizard's upload and commit, a plan's publication, inviting users and
 //! withdrawing grants, and creating regions and tenants.
 
+use super::ClientAddress;
 use super::auth::set_new_password;
 use super::forms::{PageForm, back, encode, optional, see_other, with_outcome};
 use crate::app::AppState;
@@ -9,7 +10,7 @@ use crate::error::{ApiError, parse_id};
 use crate::{import, plan_store, read, tenancy};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Extension, FromRequest, Multipart, Query, Request, State};
+use axum::extract::{Extension, FromRequest, Multipart, Query, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +20,6 @@ use serde::Deserialize;
 use shared::api::{NewInvitation, NewRegion, NewTenant, Publication};
 use shared::import_report::ImportOutcome;
 use shared::page_data::Caller;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -56,7 +56,7 @@ struct PasswordForm {
 async fn password_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     headers: HeaderMap,
     PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
@@ -67,7 +67,7 @@ async fn password_form(
                 Some("confirm_password"),
             ));
         }
-        set_new_password(&state, &caller, &headers, peer.ip(), form.current_password, form.new_password).await.map_err(
+        set_new_password(&state, &caller, &headers, client, form.current_password, form.new_password).await.map_err(
             |e| {
                 let field =
                     if e.to_string().contains("current_password") { "current_password" } else { "new_password" };

@@ -1,5 +1,6 @@
 //! Signing in and out, who am I, and changing one's password.
 
+use super::ClientAddress;
 use super::json::ApiJson;
 use super::routes::ApiRoutes;
 use crate::app::AppState;
@@ -7,14 +8,14 @@ use crate::audit::{self, Event};
 use crate::error::{ApiError, Result};
 use crate::{access, password, session, throttle, users};
 use axum::Json;
-use axum::extract::{ConnectInfo, Extension, State};
+use axum::extract::{Extension, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use shared::page_data::Caller;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use uuid::Uuid;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
@@ -47,12 +48,12 @@ pub fn with_cookie(mut response: Response, cookie: &str) -> Response {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<Response> {
     let old = session::token_from_headers(&headers);
-    let (user_id, token) = sign_in(&state, &body.email, body.password, peer, old).await?;
+    let (user_id, token) = sign_in(&state, &body.email, body.password, client, old).await?;
     let me = users::me(&state.pool, user_id).await?;
     Ok(with_cookie(Json(me).into_response(), &session::set_cookie(&token, &state.session_policy)))
 }
@@ -63,7 +64,7 @@ pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: String,
-    peer: SocketAddr,
+    client: IpAddr,
     old: Option<String>,
 ) -> Result<(Uuid, String)> {
     if email.len() > users::MAX_EMAIL_LENGTH || password.chars().count() > password::MAX_LENGTH {
@@ -79,7 +80,7 @@ pub async fn sign_in(
         Some((id, _, _)) => throttle::Account::Known(*id),
         None => throttle::Account::Unknown(email.to_owned()),
     };
-    let attempt = throttle::Attempt::new(&who, peer.ip());
+    let attempt = throttle::Attempt::new(&who, client);
     if let Err(wait) = attempt.begin(&state.pool, now).await? {
         let seconds = wait.num_seconds().max(1) as u64;
         append_platform_event(state, None, "auth.login_throttled", json!({"email": email})).await?;
@@ -91,8 +92,7 @@ pub async fn sign_in(
         (true, Some((id, _, _))) => id,
         _ => {
             state.metrics.login(false);
-            append_platform_event(state, None, "auth.login_failed", json!({"email": email, "address": peer.ip()}))
-                .await?;
+            append_platform_event(state, None, "auth.login_failed", json!({"email": email, "address": client})).await?;
             return Err(ApiError::BadCredentials);
         }
     };
@@ -114,7 +114,7 @@ pub async fn sign_in(
             entity: "user",
             entity_id: user_id.to_string(),
             before: None,
-            after: Some(json!({"address": peer.ip()})),
+            after: Some(json!({"address": client})),
         },
     )
     .await?;
@@ -190,11 +190,11 @@ async fn get_me(
 async fn change_password(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<NewPassword>,
 ) -> Result<StatusCode> {
-    set_new_password(&state, &caller, &headers, peer.ip(), body.current_password, body.new_password).await?;
+    set_new_password(&state, &caller, &headers, client, body.current_password, body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,13 +4,14 @@
 //! so the page shows the message next to the field. The CSRF check covers them like any
 //! other state-changing request.
 
+use super::ClientAddress;
 use super::auth::{sign_in, sign_out, with_cookie};
 use super::redirect::{local_path, same_site_path};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::{read, reports, session, task_updates};
 use axum::Router;
-use axum::extract::{ConnectInfo, Extension, Form, FromRequest, Request, State};
+use axum::extract::{Extension, Form, FromRequest, Request, State};
 use axum::http::header::{LOCATION, REFERER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +21,6 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use shared::api::{NewReport, NewTaskUpdate};
 use shared::page_data::Caller;
-use std::net::SocketAddr;
 use std::str::FromStr;
 
 pub fn router() -> Router<AppState> {
@@ -113,12 +113,12 @@ struct SignIn {
 
 async fn sign_in_form(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     headers: HeaderMap,
     PageForm(form): PageForm<SignIn>,
 ) -> Response {
     let next = local_path(&form.next).unwrap_or("/me").to_owned();
-    match sign_in(&state, &form.email, form.password, peer, session::token_from_headers(&headers)).await {
+    match sign_in(&state, &form.email, form.password, client, session::token_from_headers(&headers)).await {
         Ok((_, token)) => with_cookie(see_other(&next), &session::set_cookie(&token, &state.session_policy)),
         Err(ApiError::TooManyRequests(seconds)) => {
             see_other(&format!("/login?throttled={seconds}&next={}", encode(&next)))

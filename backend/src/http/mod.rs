@@ -15,6 +15,7 @@ mod nul_bytes;
 mod observe;
 mod pages;
 mod plans;
+mod rate_limit;
 mod redirect;
 mod regions;
 mod reports;
@@ -30,6 +31,7 @@ use crate::error::ApiError;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
+pub use rate_limit::{ClientAddress, RateLimits};
 use routes::ApiRoutes;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
@@ -78,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/{*rest}", axum::routing::any(|| async { ApiError::NotFound("resource") }))
         .merge(forms::router())
         .merge(pages::router(&state))
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), caller::resolve))
         .layer(from_fn(nul_bytes::refuse))
         .layer(from_fn_with_state(state.clone(), csrf::check))

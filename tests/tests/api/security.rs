@@ -647,3 +647,51 @@ async fn free_text_with_a_direction_override_is_shown_isolated(pool: PgPool) {
         "the note is not inside a <bdi>"
     );
 }
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn anonymous_requests_and_sign_ins_are_limited_per_client_address(pool: PgPool) {
+    use backend::config::{Rate, RatePolicy};
+    let policy = RatePolicy {
+        anonymous: Some(Rate { per_minute: 5 }),
+        sign_in: Some(Rate { per_minute: 3 }),
+        trusted_proxies: vec!["127.0.0.9/32".parse().unwrap()],
+    };
+    let app = tests::spawn_with_rate_policy(pool, policy).await;
+    app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let here = client_from("127.0.0.1", &app);
+    for _ in 0..5 {
+        assert_eq!(here.get(app.url("/api/v1/tenants")).send().await.unwrap().status(), 200);
+    }
+    let refused = here.get(app.url("/api/v1/tenants")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=12).contains(&wait), "retry after {wait} s");
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+    for path in ["/healthz", "/readyz", "/pkg/frontend.js"] {
+        for _ in 0..10 {
+            assert_ne!(here.get(app.url(path)).send().await.unwrap().status(), 429, "{path} is never limited");
+        }
+    }
+    // Another address has its own allowance; a forwarded address counts only from a trusted proxy.
+    let elsewhere = client_from("127.0.0.2", &app);
+    assert_eq!(elsewhere.get(app.url("/api/v1/tenants")).send().await.unwrap().status(), 200);
+    let spoofed = here.get(app.url("/api/v1/tenants")).header("x-forwarded-for", "198.51.100.1").send().await.unwrap();
+    assert_eq!(spoofed.status(), 429, "an untrusted peer cannot choose its address");
+    let proxy = client_from("127.0.0.9", &app);
+    for client in ["198.51.100.1", "198.51.100.2"] {
+        for _ in 0..5 {
+            let r = proxy.get(app.url("/api/v1/tenants")).header("x-forwarded-for", client).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{client} behind the proxy");
+        }
+    }
+    // Signed-in callers are not limited as anonymous ones; sign-ins are, per address.
+    let signer = client_from("127.0.0.3", &app);
+    for _ in 0..3 {
+        assert_eq!(login_from(&signer, &app, "viewer@qianjiang.gov.cn", PASSWORD).await, 200);
+    }
+    for _ in 0..8 {
+        assert_eq!(signer.get(app.url("/api/v1/tenants")).send().await.unwrap().status(), 200, "signed in");
+    }
+    assert_eq!(login_from(&signer, &app, "viewer@qianjiang.gov.cn", PASSWORD).await, 429);
+}
