@@ -377,3 +377,141 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
         TARGETS.len()
     );
 }
+
+/// Strings no route may answer with a 5xx: NUL, a direction override, an invalid escape,
+/// an oversize value.
+fn hostile_strings() -> Vec<String> {
+    vec!["a\u{0}b".into(), "\u{202E}gnp.exe".into(), "x".repeat(100_000), "\u{FEFF}".into(), "' or 1=1 --".into()]
+}
+
+/// Every way to spoil `value`: each string replaced by each hostile string, each number by
+/// an absurd one, each array by one holding a hostile string, one field at a time.
+fn spoiled(value: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    match value {
+        Value::String(_) => out.extend(hostile_strings().into_iter().map(Value::String)),
+        Value::Number(_) => out.extend([json!(1e308), json!(-1e308), json!(u64::MAX), json!("1")]),
+        Value::Array(_) => out.extend([json!(["\u{0}"]), json!([{"a": 1}]), json!(vec!["x"; 10_000])]),
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                for bad in spoiled(field) {
+                    let mut copy = fields.clone();
+                    copy.insert(name.clone(), bad);
+                    out.push(Value::Object(copy));
+                }
+            }
+        }
+        _ => out.push(json!("\u{0}")),
+    }
+    out
+}
+
+/// Bodies that are not what any route takes.
+fn malformed_bodies() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("application/json", b"{".to_vec()),
+        ("application/json", b"[]".to_vec()),
+        ("application/json", b"null".to_vec()),
+        ("application/json", br#"{"a":"\u0000"}"#.to_vec()),
+        ("application/json", "[".repeat(10_000).into_bytes()),
+        ("application/json", vec![0xff, 0xfe, 0x00, 0x7b]),
+        ("text/plain", "\u{202E}\u{0}".as_bytes().to_vec()),
+        ("application/x-www-form-urlencoded", b"a=%00&b=%E2%80%AE".to_vec()),
+        ("application/json", vec![]),
+    ]
+}
+
+/// A client for `caller` (number `c`) from an address of its own for each sign-in.
+async fn sign_in_from(app: &TestApp, caller: &str, c: usize, sign_ins: &mut u8) -> reqwest::Client {
+    *sign_ins += 1;
+    let local = Some(std::net::IpAddr::from([127, 2, c as u8, *sign_ins]));
+    match email(caller) {
+        Some(e) => app.sign_in_from(e, local).await,
+        None => browser_like_client_from(app.addr, local),
+    }
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let rows = rows();
+    let listed: BTreeSet<_> = backend::http::api_routes().into_iter().collect();
+    let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
+    assert_eq!(covered, listed, "every API route is sent hostile input");
+    let world = world(&app).await;
+    let ids = &world["qianjiang"];
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    for (c, caller) in CALLERS.iter().enumerate() {
+        // An address per caller and sign-in: the rate limits and the sign-in throttle (which
+        // counts the password route's hostile bodies as guesses) stay out of it.
+        let mut sign_ins = 0u8;
+        let app = &app;
+        let mut client = sign_in_from(app, caller, c, &mut sign_ins).await;
+        for row in &rows {
+            let real = |path: &str| {
+                path.replace("{slug}", "qianjiang")
+                    .replace("/plans/{id}", &format!("/plans/{}", ids.plan))
+                    .replace("/indicators/{id}", &format!("/indicators/{}", ids.indicator))
+                    .replace("/tasks/{id}", &format!("/tasks/{}", ids.task))
+                    .replace("{rid}", &ids.approve.to_string())
+                    .replace("/grants/{id}", &format!("/grants/{}", Uuid::new_v4()))
+                    .replace("{region}", "chongqing")
+                    .replace("{key}", "industrial_output_above_scale")
+            };
+            // Each path parameter spoiled in turn, the others real.
+            let mut paths = vec![real(row.path)];
+            for param in row.path.split('/').filter(|s| s.starts_with('{')) {
+                for bad in ["a%00b", "%E2%80%AE", "%FF%FE", "..%2F..%2Fetc", "%20", &"y".repeat(3000)] {
+                    paths.push(real(&row.path.replacen(param, bad, 1)));
+                }
+            }
+            let real_path = real(row.path);
+            for query in ["dry_run=%00", "limit=-1&offset=99999999999999999999", "indicator=%E2%80%AE", "before=abc"] {
+                paths.push(format!("{real_path}?{query}"));
+            }
+            let mut requests: Vec<(String, Option<(&str, Vec<u8>)>)> = paths.into_iter().map(|p| (p, None)).collect();
+            if row.method != "GET" {
+                let body = row.body.clone().unwrap_or(json!({}));
+                for bad in spoiled(&body) {
+                    let text = bad.to_string().replace("{cell}", &sent.to_string());
+                    requests.push((real_path.clone(), Some(("application/json", text.into_bytes()))));
+                }
+                for (kind, bytes) in malformed_bodies() {
+                    requests.push((real_path.clone(), Some((kind, bytes))));
+                }
+                if matches!(*caller, "anonymous" | "tenant_admin") {
+                    requests.push((real_path.clone(), Some(("application/json", vec![b' '; 5 * 1024 * 1024]))));
+                }
+            }
+            for (path, body) in requests {
+                let mut request =
+                    client.request(row.method.parse().unwrap(), app.url(&path)).header("if-match", "\"1\"");
+                if let Some((kind, bytes)) = body {
+                    request = request.header("content-type", kind).body(bytes);
+                }
+                let status = match request.send().await {
+                    Ok(response) => response.status().as_u16(),
+                    Err(e) => {
+                        failures.push(format!("{caller} {} {path}: no answer ({e})", row.method));
+                        continue;
+                    }
+                };
+                sent += 1;
+                if status >= 500 {
+                    failures.push(format!(
+                        "{caller} {} {}: {status}",
+                        row.method,
+                        path.chars().take(160).collect::<String>()
+                    ));
+                }
+                if row.path == "/api/v1/auth/logout" || row.path == "/api/v1/auth/password" {
+                    client = sign_in_from(app, caller, c, &mut sign_ins).await;
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {sent} hostile requests failed:\n{}", failures.len(), failures.join("\n"));
+    eprintln!("hostile input: {sent} requests over {} routes and {} callers, no 5xx", rows.len(), CALLERS.len());
+}
