@@ -695,3 +695,119 @@ async fn anonymous_requests_and_sign_ins_are_limited_per_client_address(pool: Pg
     }
     assert_eq!(login_from(&signer, &app, "viewer@qianjiang.gov.cn", PASSWORD).await, 429);
 }
+
+/// The token at the end of an invitation's link.
+fn token_of(link: &str) -> String {
+    link.rsplit('/').next().unwrap().to_owned()
+}
+
+async fn accept(client: &reqwest::Client, app: &TestApp, tenant: &str, link: &str, password: Option<&str>) -> String {
+    let token = token_of(link);
+    let mut form = vec![("tenant", tenant), ("token", token.as_str())];
+    if let Some(password) = password {
+        form.extend([("display_name", "新同事"), ("password", password), ("confirm_password", password)]);
+    }
+    let response = client.post(app.url("/forms/invitations/accept")).header("referer", app.url(link)).form(&form);
+    let response = response.send().await.unwrap();
+    response.url().to_string()
+}
+
+#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+async fn an_invitation_is_a_one_time_link_that_grants_nothing_before_it_is_accepted(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    sqlx::query(
+        "insert into tenant (region_id, slug, name) select region_id, 'neighbour', '邻区' from region where slug = 'chongqing'",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    app.add_user("admin@neighbour.gov.cn", Role::TenantAdmin, Some("neighbour"), None, &[]).await;
+    app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let neighbour = app.sign_in("admin@neighbour.gov.cn").await;
+    let invite = |client: &reqwest::Client, tenant: &str, email: &str| {
+        client
+            .post(app.url(&format!("/api/v1/tenants/{tenant}/users")))
+            .json(&json!({"email": email, "role": "viewer"}))
+            .send()
+    };
+    // A new address and one that has an account elsewhere get the same answer: a link.
+    let fresh = invite(&admin, "qianjiang", "new@qianjiang.gov.cn").await.unwrap();
+    let known = invite(&neighbour, "neighbour", "viewer@qianjiang.gov.cn").await.unwrap();
+    assert_eq!((fresh.status(), known.status()), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(fresh.headers()["cache-control"], "no-store");
+    let fresh: serde_json::Value = fresh.json().await.unwrap();
+    let known: serde_json::Value = known.json().await.unwrap();
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&fresh), keys(&known), "the answer does not tell whether the address has an account");
+    assert!(fresh.get("temporary_password").is_none() && fresh.get("new_account").is_none(), "{fresh}");
+    let fresh_link = fresh["link"].as_str().unwrap().to_owned();
+    let known_link = known["link"].as_str().unwrap().to_owned();
+    assert!(fresh_link.starts_with("/t/qianjiang/invitations/"), "{fresh_link}");
+    // Nothing exists before acceptance, and the token is stored only hashed.
+    let accounts: i64 = sqlx::query_scalar("select count(*) from app_user where email = 'new@qianjiang.gov.cn'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let viewer_grants = || {
+        sqlx::query_scalar::<_, i64>(
+            "select count(*) from role_grant g join app_user u using (user_id) where u.email = 'viewer@qianjiang.gov.cn'",
+        )
+        .fetch_one(&app.admin)
+    };
+    assert_eq!((accounts, viewer_grants().await.unwrap()), (0, 1), "no account, no grant yet");
+    let token = token_of(&fresh_link);
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from invitation i, audit_event e
+         where encode(i.token_hash, 'hex') = $1 or e.after::text like '%' || $1 || '%'",
+    )
+    .bind(&token)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(stored, 0, "the token is neither stored nor audited as it is");
+
+    // The link shows who invited whom to what; a new person sets a password and is in.
+    let newcomer = browser_like_client(app.addr);
+    let page = newcomer.get(app.url(&fresh_link)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("admin@qianjiang.gov.cn") && page.contains("黔江区") && page.contains("new@qianjiang.gov.cn")
+    );
+    let landed = accept(&newcomer, &app, "qianjiang", &fresh_link, Some("a long new password")).await;
+    assert!(landed.ends_with("/me"), "{landed}");
+    let me: serde_json::Value = newcomer.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["email"], "new@qianjiang.gov.cn");
+    assert_eq!(me["grants"][0]["role"], "viewer");
+    // Used once: a second use changes nothing.
+    let again = browser_like_client(app.addr);
+    let landed = accept(&again, &app, "qianjiang", &fresh_link, Some("another long password")).await;
+    assert!(landed.contains("error="), "{landed}");
+
+    // An account holder accepts only signed in as that account.
+    let stranger = browser_like_client(app.addr);
+    assert!(accept(&stranger, &app, "neighbour", &known_link, Some("a long new password")).await.contains("error="));
+    assert!(accept(&admin, &app, "neighbour", &known_link, None).await.contains("error="), "another account");
+    assert_eq!(viewer_grants().await.unwrap(), 1, "still no grant");
+    let viewer = app.sign_in("viewer@qianjiang.gov.cn").await;
+    let page = viewer.get(app.url(&known_link)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("邻区") && page.contains("admin@neighbour.gov.cn"), "who invited them and to what");
+    assert!(!accept(&viewer, &app, "neighbour", &known_link, None).await.contains("error="));
+    assert_eq!(viewer_grants().await.unwrap(), 2, "the grant exists once accepted");
+
+    // A link is valid for seven days.
+    let late =
+        invite(&admin, "qianjiang", "late@qianjiang.gov.cn").await.unwrap().json::<serde_json::Value>().await.unwrap();
+    app.clock.advance(chrono::Duration::days(8));
+    let landed = accept(
+        &browser_like_client(app.addr),
+        &app,
+        "qianjiang",
+        late["link"].as_str().unwrap(),
+        Some("a long new password"),
+    )
+    .await;
+    assert!(landed.contains("error="), "{landed}");
+}
