@@ -19,6 +19,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod invitations;
 pub mod memo;
 pub mod metrics;
 pub mod mirror;

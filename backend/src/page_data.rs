@@ -5,9 +5,9 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::{access, catalog, comparison, dashboard, db, read, users};
 use shared::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, MeView, OrganisationSummary,
-    PendingReport, PlanDetail, PlatformAdmin, PlatformUser, RegionComparison, RegionView, ReportState, TenantAdmin,
-    TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
+    OrganisationSummary, PendingReport, PlanDetail, PlatformAdmin, PlatformUser, RegionComparison, RegionView,
+    ReportState, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use shared::model::Role;
 use shared::page_data::{Caller, PageData, PageError};
@@ -159,6 +159,11 @@ impl PageData for BackendPageData {
                 })
                 .collect(),
         })
+    }
+
+    async fn invitation(&self, caller: &Caller, tenant: &str, token: &str) -> Result<InvitationPreview, PageError> {
+        let tenant = read::find_tenant(&self.pool, tenant).await?;
+        Ok(crate::invitations::preview(&self.pool, self.clock.now(), caller, &tenant, token).await?)
     }
 
     async fn import_preview(

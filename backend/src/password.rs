@@ -140,25 +140,6 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, Pass
     .await
 }
 
-/// Letters and digits that cannot be misread for one another (no 0/O, 1/l/I).
-const TEMPORARY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-/// A temporary password for an invited account: 16 characters from a 55-letter alphabet
-/// (about 92 bits), drawn without modulo bias.
-pub fn temporary() -> Result<String, PasswordError> {
-    let n = TEMPORARY_ALPHABET.len();
-    let limit = (256 / n * n) as u8;
-    let mut out = String::with_capacity(16);
-    while out.len() < 16 {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| PasswordError::Hashing(e.to_string()))?;
-        for b in bytes.into_iter().filter(|b| *b < limit).take(16 - out.len()) {
-            out.push(char::from(TEMPORARY_ALPHABET[b as usize % n]));
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,16 +158,6 @@ mod tests {
         assert!(matches!(check_strength("short"), Err(PasswordError::TooShort)));
         assert!(matches!(check_strength(&"x".repeat(MAX_LENGTH + 1)), Err(PasswordError::TooLong)));
         assert!(check_strength("long enough!").is_ok());
-    }
-
-    #[test]
-    fn temporary_passwords_are_strong_enough_and_differ() {
-        let a = temporary().expect("randomness");
-        let b = temporary().expect("randomness");
-        assert_eq!(a.len(), 16);
-        assert!(check_strength(&a).is_ok());
-        assert_ne!(a, b);
-        assert!(a.bytes().all(|c| TEMPORARY_ALPHABET.contains(&c)));
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub enum UserError {
     DisplayNameTooLong,
     #[error("display_name {0}")]
     DisplayName(shared::text::NameProblem),
+    #[error("an account has this address: sign in to accept")]
+    AccountExists,
     #[error(transparent)]
     Password(#[from] password::PasswordError),
     #[error(transparent)]
@@ -133,9 +135,9 @@ async fn resolve_scope(conn: &mut PgConnection, grant: &NewGrant) -> Result<Scop
 pub enum Password<'a> {
     /// The command line: this password, for a new account or an existing one.
     Set(&'a str),
-    /// An invitation: a new account gets this temporary password, which grants nothing until
-    /// it is changed; an existing account keeps its own.
-    TemporaryForNewAccount(&'a str),
+    /// An accepted invitation: a new account with the password its holder chose; an
+    /// existing account is refused (its holder accepts signed in instead).
+    NewAccount(&'a str),
 }
 
 /// What `add_user` did.
@@ -162,13 +164,13 @@ pub async fn add_user(
         return Err(UserError::DisplayNameTooLong);
     }
     shared::text::check_name(display_name).map_err(UserError::DisplayName)?;
-    let scope = resolve_scope(conn, grant).await?;
+    resolve_scope(conn, grant).await?;
     let existing: Option<Uuid> = sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1)")
         .bind(&email)
         .fetch_optional(&mut *conn)
         .await?;
     let (user_id, new_account) = match (existing, password) {
-        (Some(id), Password::TemporaryForNewAccount(_)) => (id, false),
+        (Some(_), Password::NewAccount(_)) => return Err(UserError::AccountExists),
         (Some(id), Password::Set(hash)) => {
             sqlx::query("update app_user set password_hash = $2, must_change_password = false where user_id = $1")
                 .bind(id)
@@ -190,26 +192,38 @@ pub async fn add_user(
             .await?;
             (id, false)
         }
-        (None, password) => {
-            let (hash, temporary) = match password {
-                Password::Set(hash) => (hash, false),
-                Password::TemporaryForNewAccount(hash) => (hash, true),
-            };
+        (None, Password::Set(hash) | Password::NewAccount(hash)) => {
             let id: Uuid = sqlx::query_scalar(
-                "insert into app_user (email, display_name, password_hash, must_change_password)
-                 values ($1, $2, $3, $4) returning user_id",
+                "insert into app_user (email, display_name, password_hash) values ($1, $2, $3) returning user_id",
             )
             .bind(&email)
             .bind(display_name.trim())
             .bind(hash)
-            .bind(temporary)
             .fetch_one(&mut *conn)
             .await?;
-            let after = json!({"email": email, "temporary_password": temporary});
-            audit::append(conn, Event::created(None, actor, "user", id, after)).await?;
+            audit::append(conn, Event::created(None, actor, "user", id, json!({"email": email}))).await?;
             (id, true)
         }
     };
+    let grant_added = add_grant(conn, actor, user_id, &email, grant).await?;
+    Ok(Added { user_id, new_account, grant_added })
+}
+
+/// Checks that `grant` names a scope its role takes, and that every name in it exists.
+pub async fn check_grant(conn: &mut PgConnection, grant: &NewGrant) -> Result<(), UserError> {
+    resolve_scope(conn, grant).await.map(|_| ())
+}
+
+/// Adds `grant` to the account `user_id` (whose address is `email`) unless it already holds
+/// it; audited. False when it was already held.
+pub async fn add_grant(
+    conn: &mut PgConnection,
+    actor: Option<Uuid>,
+    user_id: Uuid,
+    email: &str,
+    grant: &NewGrant,
+) -> Result<bool, UserError> {
+    let scope = resolve_scope(conn, grant).await?;
     let grant_id: Option<Uuid> = sqlx::query_scalar(
         "insert into role_grant (user_id, role, tenant_id, region_id) values ($1, $2, $3, $4)
          on conflict do nothing returning grant_id",
@@ -220,7 +234,8 @@ pub async fn add_user(
     .bind(scope.region_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let (Some(grant_id), Some(tenant_id)) = (grant_id, scope.tenant_id) {
+    let Some(grant_id) = grant_id else { return Ok(false) };
+    if let Some(tenant_id) = scope.tenant_id {
         sqlx::query(
             "insert into grant_organisation (grant_id, tenant_id, organisation_id) select $1, $2, unnest($3::uuid[])",
         )
@@ -230,26 +245,24 @@ pub async fn add_user(
         .execute(&mut *conn)
         .await?;
     }
-    if let Some(grant_id) = grant_id {
-        let after = json!({
-            "user": user_id, "email": email, "role": grant.role, "tenant": grant.tenant,
-            "region": grant.region, "organisations": grant.organisations,
-        });
-        audit::append(
-            conn,
-            Event {
-                tenant_id: scope.tenant_id,
-                actor,
-                action: "grant.create".into(),
-                entity: "grant",
-                entity_id: grant_id.to_string(),
-                before: None,
-                after: Some(after),
-            },
-        )
-        .await?;
-    }
-    Ok(Added { user_id, new_account, grant_added: grant_id.is_some() })
+    let after = json!({
+        "user": user_id, "email": email, "role": grant.role, "tenant": grant.tenant,
+        "region": grant.region, "organisations": grant.organisations,
+    });
+    audit::append(
+        conn,
+        Event {
+            tenant_id: scope.tenant_id,
+            actor,
+            action: "grant.create".into(),
+            entity: "grant",
+            entity_id: grant_id.to_string(),
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(true)
 }
 
 #[derive(sqlx::FromRow)]

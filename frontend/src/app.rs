@@ -5,7 +5,8 @@ use crate::i18n::{Locale, t, use_locale};
 use crate::pages::{
     account::AccountPage, admin::PlatformAdminPage, approvals::ApprovalsPage, audit::AuditPageView,
     comparison::ComparisonPage, dashboard::DashboardPage, home::HomePage, import::ImportPage, indicator::IndicatorPage,
-    login::LoginPage, plan::PlanPage, tenant::TenantPage, tenant_admin::TenantAdminPage, work::WorkPage,
+    invitation::InvitationPage, login::LoginPage, plan::PlanPage, tenant::TenantPage, tenant_admin::TenantAdminPage,
+    work::WorkPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/t/:tenant/admin") view=TenantAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/audit") view=AuditPageView ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/import") view=ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport,
-    PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
+    PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use shared::page_data::PageError;
 use uuid::Uuid;
@@ -156,6 +156,12 @@ pub async fn fetch_comparison(
 pub async fn fetch_my_work() -> Result<Vec<TenantWork>, LoadError> {
     let data = server::page_data()?;
     server::answer(data.my_work(&server::caller()).await)
+}
+
+#[server(prefix = "/sfn", endpoint = "invitation")]
+pub async fn fetch_invitation(tenant: String, token: String) -> Result<InvitationPreview, LoadError> {
+    let data = server::page_data()?;
+    server::answer(data.invitation(&server::caller(), &tenant, &token).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "approvals")]

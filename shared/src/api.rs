@@ -2,7 +2,7 @@
 
 use crate::model::{Comparator, ComparisonSort, IndicatorStatus, PlanStatus, TaskStatus, Visibility};
 use crate::period::Period;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -467,14 +467,45 @@ pub struct NewInvitation {
     pub organisations: Vec<String>,
 }
 
-/// The answer to an invitation. A new account gets a temporary password, shown this once;
-/// an existing account keeps its password and only gains the grant.
+/// The answer to an invitation: a one-time link (`/t/{slug}/invitations/{token}`), shown to
+/// the inviter this once and valid until `expires_at`. The answer is the same whether or not
+/// the address has an account: nothing is created or granted until the link is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {
-    pub user_id: Uuid,
+    pub id: Uuid,
     pub email: String,
-    pub new_account: bool,
-    pub temporary_password: Option<String>,
+    pub role: crate::model::Role,
+    pub organisations: Vec<String>,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationState {
+    Open,
+    Accepted,
+    Expired,
+}
+
+/// What an invitation's link shows whoever opens it: who invited whom, to what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub tenant: TenantSummary,
+    pub token: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: crate::model::Role,
+    pub organisations: Vec<String>,
+    /// The inviter's e-mail address (and name, when known).
+    pub invited_by: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub state: InvitationState,
+    /// Whether an account has the invited address (then it accepts signed in).
+    pub account_exists: bool,
+    /// The signed-in caller's address, if any.
+    pub signed_in_as: Option<String>,
 }
 
 /// `GET /api/v1/tenants/{slug}/users`: the tenant's users with their grants in it.

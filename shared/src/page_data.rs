@@ -3,8 +3,8 @@
 //! pages through Leptos context. The browser never links an implementation.
 
 use crate::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, MeView, PendingReport,
-    PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
+    PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
 };
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -83,6 +83,8 @@ pub trait PageData: Send + Sync {
     /// Regions and tenants: platform admins.
     async fn platform_admin(&self, caller: &Caller) -> Result<PlatformAdmin, PageError>;
     /// The import wizard of a tenant, with the dry run of an uploaded draft.
+    /// What the invitation `token` into `tenant` is, for whoever holds its link.
+    async fn invitation(&self, caller: &Caller, tenant: &str, token: &str) -> Result<InvitationPreview, PageError>;
     async fn import_preview(
         &self,
         caller: &Caller,

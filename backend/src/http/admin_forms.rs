@@ -3,15 +3,15 @@
 //! withdrawing grants, and creating regions and tenants.
 
 use super::ClientAddress;
-use super::auth::set_new_password;
+use super::auth::{set_new_password, with_cookie};
 use super::forms::{PageForm, back, encode, optional, see_other, with_outcome};
 use crate::app::AppState;
 use crate::error::{ApiError, parse_id};
-use crate::{import, plan_store, read, tenancy};
+use crate::{import, invitations, plan_store, read, session, tenancy};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Extension, FromRequest, Multipart, Query, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/forms/password", post(password_form))
         .route("/forms/import", post(import_upload_form))
+        .route("/forms/invitations/accept", post(accept_invitation_form))
         .route("/forms/import/commit", post(import_commit_form))
         .route("/forms/publication", post(publication_form))
         .route("/forms/invitations", post(invitation_form))
@@ -204,8 +205,8 @@ async fn publication_form(
     answer(&page, outcome)
 }
 
-/// Invites a user. A new account's temporary password is shown on the page this answers
-/// with, once, never stored in the clear and never put in a URL.
+/// Invites a user. The one-time link is shown on the page this answers with, once; only its
+/// hash is stored.
 async fn invitation_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -230,11 +231,19 @@ async fn invitation_form(
             .map(|(_, v)| v.clone())
             .collect(),
     };
-    match super::users::invite(&state, &caller, &tenant, invitation).await {
-        Ok(view) => match view.temporary_password {
-            Some(password) => one_time_password_page(&headers, &view.email, &password, &page),
-            None => answer(&page, Ok(())),
-        },
+    let created = match read::find_tenant(&state.pool, &tenant).await {
+        Ok(record) => invitations::create(&state.pool, state.clock.now(), &caller, &record, invitation).await,
+        Err(e) => Err(e),
+    };
+    match created {
+        Ok(view) => {
+            let origin = state
+                .public_origin
+                .clone()
+                .or_else(|| headers.get(HOST).and_then(|h| h.to_str().ok()).map(|host| format!("http://{host}")));
+            let url = format!("{}{}", origin.unwrap_or_default(), view.link);
+            one_time_link_page(&headers, &view.email, &url, &page)
+        }
         Err(e) => {
             let field = ["email", "role", "organisation"].into_iter().find(|f| e.to_string().contains(f));
             answer(&page, Err((e, field.map(|f| if f == "organisation" { "organisations" } else { f }))))
@@ -246,27 +255,79 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The one page that shows a temporary password: not cached, not part of the app's history
+/// The one page that shows an invitation's link: not cached, not part of the app's history
 /// beyond this response.
-fn one_time_password_page(headers: &HeaderMap, email: &str, password: &str, back_to: &str) -> Response {
+fn one_time_link_page(headers: &HeaderMap, email: &str, link: &str, back_to: &str) -> Response {
     let locale = headers.get(COOKIE).and_then(|c| c.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
     let texts = locale.texts();
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <link rel=\"stylesheet\" href=\"/assets/planboard.css\"></head><body><main class=\"page\">\
          <h1>{title}</h1><p class=\"notice ok\" role=\"status\">{account}: <strong data-testid=\"invited-email\">{email}</strong></p>\
-         <p>{note}</p><p class=\"secret\"><code data-testid=\"temporary-password\">{password}</code></p>\
+         <p>{note}</p><p class=\"secret\"><code data-testid=\"invitation-link\">{link}</code></p>\
          <p><a class=\"action\" href=\"{back}\">{back_label}</a></p></main></body></html>",
         lang = locale.tag(),
         title = texts.invited_title,
         account = texts.email,
         email = escape(email),
-        note = texts.temporary_password_note,
-        password = escape(password),
+        note = texts.invitation_link_note,
+        link = escape(link),
         back = escape(back_to),
         back_label = texts.back,
     );
     ([(CONTENT_TYPE, "text/html; charset=utf-8"), (CACHE_CONTROL, "no-store")], html).into_response()
+}
+
+#[derive(Deserialize)]
+struct AcceptForm {
+    tenant: String,
+    token: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// Accepts an invitation: signed in as the invited address, or as a new person setting a
+/// password (who is then signed in). Errors go back to the invitation's page.
+async fn accept_invitation_form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<AcceptForm>,
+) -> Response {
+    let page = back(&headers, &format!("/t/{}/invitations/{}", form.tenant, form.token));
+    let outcome = async {
+        let tenant = read::find_tenant(&state.pool, &form.tenant).await.map_err(unplaced)?;
+        let newcomer = if caller.user_id.is_none() && !form.password.is_empty() {
+            if form.password != form.confirm_password {
+                return Err((
+                    ApiError::Unprocessable("confirm_password: the two passwords differ".into()),
+                    Some("confirm_password"),
+                ));
+            }
+            Some(invitations::Newcomer { display_name: form.display_name, password: form.password })
+        } else {
+            None
+        };
+        let now = state.clock.now();
+        invitations::accept(&state.pool, now, &state.session_policy, &caller, &tenant, &form.token, newcomer)
+            .await
+            .map_err(|e| match &e {
+                ApiError::Unprocessable(m) if m.starts_with("password") => (e, Some("password")),
+                _ => (e, None),
+            })
+    }
+    .await;
+    match outcome {
+        Ok(accepted) => match accepted.session {
+            Some(token) => with_cookie(see_other("/me"), &session::set_cookie(&token, &state.session_policy)),
+            None => see_other("/me?ok=1"),
+        },
+        Err((e, field)) => answer(&page, Err((e, field))),
+    }
 }
 
 #[derive(Deserialize)]

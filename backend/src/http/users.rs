@@ -1,20 +1,18 @@
-//! A tenant's users: `GET /api/v1/tenants/{slug}/users`, inviting one
-//! (`POST …/users`, a temporary password for a new account) and withdrawing a grant
-//! (`DELETE …/grants/{id}`). Platform admins and the tenant's admins.
+//! A tenant's users: `GET /api/v1/tenants/{slug}/users`, inviting one (`POST …/users`, a
+//! one-time link, `invitations`) and withdrawing a grant (`DELETE …/grants/{id}`). Platform
+//! admins and the tenant's admins.
 
 use super::json::ApiJson;
 use super::routes::ApiRoutes;
 use crate::app::AppState;
 use crate::error::{ApiError, Result, parse_id};
 use crate::mirror::Freshness;
-use crate::users::{self, NewGrant, Password};
-use crate::{access, db, password, read, reports};
+use crate::{access, db, invitations, read, reports, users};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use shared::api::{InvitationView, NewInvitation, TenantUser};
-use shared::model::Role;
+use shared::api::{NewInvitation, TenantUser};
 use shared::page_data::Caller;
 use uuid::Uuid;
 
@@ -38,60 +36,16 @@ async fn list_users(
     Ok(Json(list))
 }
 
-/// 201 with the invitation; the temporary password is in this answer only.
-pub async fn invite(
-    state: &AppState,
-    caller: &Caller,
-    slug: &str,
-    invitation: NewInvitation,
-) -> Result<InvitationView> {
-    let tenant = read::find_tenant(&state.pool, slug).await?;
-    let decision = access::manage_users(caller, tenant.reference());
-    reports::guard(&state.pool, &tenant, caller, "grant.create", "tenant", tenant.tenant_id, decision).await?;
-    if !matches!(invitation.role, Role::TenantAdmin | Role::Reporter | Role::Viewer) {
-        return Err(ApiError::Unprocessable(format!(
-            "role: a tenant invites tenant_admin, reporter or viewer, not {}",
-            invitation.role.as_str()
-        )));
-    }
-    let temporary = password::temporary().map_err(|e| ApiError::Internal(e.into()))?;
-    let hash = password::hash(temporary.clone()).await.map_err(|e| ApiError::Internal(e.into()))?;
-    let grant = NewGrant {
-        role: invitation.role,
-        tenant: Some(tenant.slug.clone()),
-        region: None,
-        organisations: invitation.organisations.clone(),
-    };
-    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
-    let added = users::add_user(
-        &mut tx,
-        caller.user_id,
-        &invitation.email,
-        &invitation.display_name,
-        Password::TemporaryForNewAccount(&hash),
-        &grant,
-    )
-    .await?;
-    if !added.grant_added {
-        return Err(ApiError::Conflict(format!("{} already holds this grant", invitation.email.trim())));
-    }
-    tx.commit().await?;
-    Ok(InvitationView {
-        user_id: added.user_id,
-        email: invitation.email.trim().to_owned(),
-        new_account: added.new_account,
-        temporary_password: added.new_account.then_some(temporary),
-    })
-}
-
 async fn invite_user(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
     Path(slug): Path<String>,
     ApiJson(invitation): ApiJson<NewInvitation>,
 ) -> Result<Response> {
-    let view = invite(&state, &caller, &slug, invitation).await?;
-    // It may carry a temporary password: no cache keeps it.
+    let tenant = state.tenant(&fresh, &slug).await?;
+    let view = invitations::create(&state.pool, state.clock.now(), &caller, &tenant, invitation).await?;
+    // The link is a secret: no cache keeps it.
     Ok((StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, "no-store")], Json(view)).into_response())
 }
 

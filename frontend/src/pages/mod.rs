@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod home;
 pub mod import;
 pub mod indicator;
+pub mod invitation;
 pub mod login;
 pub mod plan;
 pub mod plan_filter;

@@ -13,15 +13,20 @@ fn seed_text() -> String {
 }
 
 /// A signed-in browser that does not follow redirects, so each form's answer can be read.
-async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+/// A browser-like client that does not follow redirects, so tests read where forms send it.
+fn visitor(app: &TestApp) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::ORIGIN, format!("http://{}", app.addr).parse().unwrap());
-    let client = reqwest::Client::builder()
+    reqwest::Client::builder()
         .cookie_store(true)
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let client = visitor(app);
     let r = client.post(app.url("/session")).form(&[("email", email), ("password", password)]).send().await.unwrap();
     assert_eq!(r.status(), 303);
     client
@@ -89,7 +94,7 @@ async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
     let drafts: i64 = sqlx::query_scalar("select count(*) from import_draft").fetch_one(&app.admin).await.unwrap();
     assert_eq!(drafts, 0, "the draft is gone once imported");
 
-    // The district's admin: invited through the page, the temporary password shown once.
+    // The district's admin: invited through the page, the one-time link shown once.
     let r = platform
         .post(app.url("/forms/invitations"))
         .form(&[("tenant", "xiushan"), ("email", "admin@xiushan.gov.cn"), ("role", "tenant_admin")])
@@ -99,24 +104,28 @@ async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
-    let start = html.find("data-testid=\"temporary-password\">").unwrap() + "data-testid=\"temporary-password\">".len();
-    let temporary = html[start..start + 16].to_owned();
+    let start = html.find("data-testid=\"invitation-link\">").unwrap() + "data-testid=\"invitation-link\">".len();
+    let link = html[start..html[start..].find('<').unwrap() + start].to_owned();
+    assert!(link.starts_with(&format!("http://{}/t/xiushan/invitations/", app.addr)), "{link}");
+    let path = link.trim_start_matches(&format!("http://{}", app.addr)).to_owned();
 
+    // The invitee opens the link: who invited them, to what; they choose a password.
+    let admin = visitor(&app);
+    let invitation = page(&admin, &app, &path).await;
+    assert!(invitation.contains("秀山县") && invitation.contains("data-testid=\"accept-invitation\""));
+    let token = path.rsplit('/').next().unwrap().to_owned();
+    let mismatch =
+        [("tenant", "xiushan"), ("token", token.as_str()), ("password", PASSWORD), ("confirm_password", "different!!")];
+    let r = admin.post(app.url("/forms/invitations/accept")).header("referer", app.url(&path)).form(&mismatch);
+    let r = r.send().await.unwrap();
+    assert!(location(&r).starts_with(&format!("{path}?error=")) && location(&r).contains("field=confirm_password"));
+    let accept =
+        [("tenant", "xiushan"), ("token", token.as_str()), ("password", PASSWORD), ("confirm_password", PASSWORD)];
+    let r = admin.post(app.url("/forms/invitations/accept")).form(&accept).send().await.unwrap();
+    assert_eq!(location(&r), "/me");
+    let admin = browser(&app, "admin@xiushan.gov.cn", PASSWORD).await;
     let platform_page = page(&platform, &app, "/admin").await;
     assert!(platform_page.contains("admin@xiushan.gov.cn") && platform_page.contains("区县管理员（xiushan）"));
-
-    // First sign-in: the account page asks for a new password; nothing else is allowed yet.
-    let admin = browser(&app, "admin@xiushan.gov.cn", &temporary).await;
-    assert!(page(&admin, &app, "/me").await.contains("data-testid=\"must-change-password\""));
-    assert_eq!(admin.get(app.url("/t/xiushan/admin")).send().await.unwrap().status(), 404);
-    let mismatch =
-        [("current_password", temporary.as_str()), ("new_password", PASSWORD), ("confirm_password", "different!!")];
-    let r = admin.post(app.url("/forms/password")).form(&mismatch).send().await.unwrap();
-    assert!(location(&r).starts_with("/me?error=") && location(&r).contains("field=confirm_password"));
-    let change = [("current_password", temporary.as_str()), ("new_password", PASSWORD), ("confirm_password", PASSWORD)];
-    let r = admin.post(app.url("/forms/password")).form(&change).send().await.unwrap();
-    assert_eq!(location(&r), "/me?ok=1");
-    assert!(!page(&admin, &app, "/me").await.contains("must-change-password"));
 
     // Publishing from the administration page; the audit log page shows what happened.
     let html = page(&admin, &app, "/t/xiushan/admin").await;

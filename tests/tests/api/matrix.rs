@@ -407,8 +407,11 @@ fn spoiled(value: &serde_json::Value) -> Vec<serde_json::Value> {
     out
 }
 
+/// A request body: its content type and bytes.
+type Body = (&'static str, Vec<u8>);
+
 /// Bodies that are not what any route takes.
-fn malformed_bodies() -> Vec<(&'static str, Vec<u8>)> {
+fn malformed_bodies() -> Vec<Body> {
     vec![
         ("application/json", b"{".to_vec()),
         ("application/json", b"[]".to_vec()),
@@ -471,7 +474,7 @@ async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
             for query in ["dry_run=%00", "limit=-1&offset=99999999999999999999", "indicator=%E2%80%AE", "before=abc"] {
                 paths.push(format!("{real_path}?{query}"));
             }
-            let mut requests: Vec<(String, Option<(&str, Vec<u8>)>)> = paths.into_iter().map(|p| (p, None)).collect();
+            let mut requests: Vec<(String, Option<Body>)> = paths.into_iter().map(|p| (p, None)).collect();
             if row.method != "GET" {
                 let body = row.body.clone().unwrap_or(json!({}));
                 for bad in spoiled(&body) {

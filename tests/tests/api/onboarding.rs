@@ -1,6 +1,6 @@
 //! Onboarding a district end to end over the API: a platform admin creates its region and
-//! tenant and imports its plan; the invited admin signs in with a temporary password that
-//! grants nothing until changed, then publishes the plan, which the public then sees.
+//! tenant and imports its plan; the district's admin, invited by a one-time link, sets a
+//! password there and publishes the plan, which the public then sees.
 
 use serde_json::{Value, json};
 use shared::model::Role;
@@ -59,18 +59,18 @@ async fn a_district_is_created_imported_handed_over_and_published(pool: PgPool) 
     };
     assert_eq!(public_plans().await, 0);
 
-    // The district's admin: a temporary password, shown once, that grants nothing yet.
+    // The district's admin: a one-time link; nothing exists for the invitee before it is accepted.
     let r = post(&platform, "/api/v1/tenants/xiushan/users", json!({"email": INVITEE, "role": "tenant_admin"}))
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
     let invitation: Value = r.json().await.unwrap();
-    assert_eq!(invitation["new_account"], true);
-    let temporary = invitation["temporary_password"].as_str().unwrap().to_owned();
+    let link = invitation["link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with("/t/xiushan/invitations/"), "{link}");
     let again = post(&platform, "/api/v1/tenants/xiushan/users", json!({"email": INVITEE, "role": "tenant_admin"}))
         .await
         .unwrap();
-    assert_eq!(again.status(), 409);
+    assert_eq!(again.status(), 201, "a second link; either can be accepted, once");
     let r = post(
         &platform,
         "/api/v1/tenants/xiushan/users",
@@ -80,17 +80,29 @@ async fn a_district_is_created_imported_handed_over_and_published(pool: PgPool) 
     .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("不存在的单位"));
-
-    let admin = browser_like_client(app.addr);
-    let r = post(&admin, "/api/v1/auth/login", json!({"email": INVITEE, "password": temporary})).await.unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap()["must_change_password"], true);
-    let users_url = app.url("/api/v1/tenants/xiushan/users");
-    assert_eq!(admin.get(&users_url).send().await.unwrap().status(), 404, "no grant applies yet");
-    let r = post(&admin, "/api/v1/auth/password", json!({"current_password": temporary, "new_password": PASSWORD}))
+    let accounts: i64 = sqlx::query_scalar("select count(*) from app_user where email = $1")
+        .bind(INVITEE)
+        .fetch_one(&app.admin)
         .await
         .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(accounts, 0, "no account before the link is accepted");
+
+    let admin = browser_like_client(app.addr);
+    let token = link.rsplit('/').next().unwrap();
+    let accepted = admin
+        .post(app.url("/forms/invitations/accept"))
+        .form(&[
+            ("tenant", "xiushan"),
+            ("token", token),
+            ("display_name", "秀山管理员"),
+            ("password", PASSWORD),
+            ("confirm_password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.url().path(), "/me", "accepted and signed in");
+    let users_url = app.url("/api/v1/tenants/xiushan/users");
     let users: Vec<Value> = admin.get(&users_url).send().await.unwrap().json().await.unwrap();
     assert_eq!(users.len(), 1);
     assert_eq!((users[0]["email"].as_str(), users[0]["must_change_password"].as_bool()), (Some(INVITEE), Some(false)));
@@ -116,7 +128,9 @@ async fn a_district_is_created_imported_handed_over_and_published(pool: PgPool) 
     .fetch_all(&app.admin)
     .await
     .unwrap();
-    for action in ["tenant.create", "plan.import", "grant.create", "plan.publication"] {
+    for action in
+        ["tenant.create", "plan.import", "invitation.create", "invitation.accept", "grant.create", "plan.publication"]
+    {
         assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
     }
 }

@@ -64,6 +64,13 @@ async fn sign_in(c: &fantoccini::Client, base: &str, email: &str) {
     wait_for(c, "[data-testid=me-email]").await;
 }
 
+/// Signs out from the account page, wherever the browser is.
+async fn sign_out_at(c: &fantoccini::Client, base: &str) {
+    c.goto(&format!("{base}/me")).await.unwrap();
+    wait_for(c, "[data-testid=sign-out]").await.click().await.unwrap();
+    wait_for(c, "[data-testid=sign-in-link]").await;
+}
+
 async fn sign_out(c: &fantoccini::Client) {
     c.find(Locator::Css("[data-testid=account-link]")).await.unwrap().click().await.unwrap();
     wait_for(c, "[data-testid=sign-out]").await.click().await.unwrap();
@@ -231,15 +238,29 @@ async fn a_platform_admin_onboards_a_district_through_the_pages(pool: PgPool) {
             let title = c.find(Locator::Css("[data-testid=plan-title]")).await.unwrap().text().await.unwrap();
             assert!(title.contains("秀山县数字经济发展规划"), "{title}");
 
-            // Its administrator, invited with a temporary password shown once.
+            // Its administrator, invited by a one-time link shown once.
             c.goto(&format!("{base}/t/xiushan/admin")).await.unwrap();
             wait_for(&c, "[data-testid=invite-form]").await;
             c.find(Locator::Css("#invite-email")).await.unwrap().send_keys("admin@xiushan.gov.cn").await.unwrap();
             c.find(Locator::Css("#invite-role option[value=tenant_admin]")).await.unwrap().click().await.unwrap();
             screenshot(&c, "tenant-admin").await;
             c.find(Locator::Css("[data-testid=invite-form] button")).await.unwrap().click().await.unwrap();
-            let password = wait_for(&c, "[data-testid=temporary-password]").await.text().await.unwrap();
-            assert_eq!(password.len(), 16);
+            let link = wait_for(&c, "[data-testid=invitation-link]").await.text().await.unwrap();
+            assert!(link.starts_with(&format!("{base}/t/xiushan/invitations/")), "{link}");
+            screenshot(&c, "invitation-link").await;
+
+            // The invitee opens the link (signed out), chooses a password and is in.
+            sign_out_at(&c, &base).await;
+            c.goto(&link).await.unwrap();
+            wait_for(&c, "[data-testid=accept-invitation]").await;
+            let shown = c.find(Locator::Css("[data-testid=invitation]")).await.unwrap().text().await.unwrap();
+            assert!(shown.contains("秀山县") && shown.contains(PLATFORM), "{shown}");
+            c.find(Locator::Css("#password")).await.unwrap().send_keys(tests::PASSWORD).await.unwrap();
+            c.find(Locator::Css("#confirm_password")).await.unwrap().send_keys(tests::PASSWORD).await.unwrap();
+            screenshot(&c, "invitation").await;
+            c.find(Locator::Css("[data-testid=accept-invitation] button")).await.unwrap().click().await.unwrap();
+            let me = wait_for(&c, "[data-testid=me-email]").await.text().await.unwrap();
+            assert_eq!(me, "admin@xiushan.gov.cn");
         })
         .await;
 }
