@@ -83,4 +83,33 @@ mod tests {
         assert!(!json_nul(br#"{"note":"\\u0000"}"#), "a backslash and the letters u0000");
         assert!(!json_nul(br#"{"note":"u0000"}"#));
     }
+
+    fn no_nul_in(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(s) => !s.contains('\0'),
+            serde_json::Value::Array(items) => items.iter().all(no_nul_in),
+            serde_json::Value::Object(fields) => fields.iter().all(|(k, v)| !k.contains('\0') && no_nul_in(v)),
+            _ => true,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_form_the_guard_passes_decodes_without_nul(body in "([a-z%0-9+=&]|%00|%2500|\u{0}){0,40}") {
+            if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body.as_bytes())
+                && !encoded_nul(body.as_bytes())
+            {
+                proptest::prop_assert!(pairs.iter().all(|(k, v)| !k.contains('\0') && !v.contains('\0')));
+            }
+        }
+
+        #[test]
+        fn json_the_guard_passes_decodes_without_nul(
+            text in "\\{\"a\":\"([a-z\\\\u0]|\\\\u0000|\\\\\\\\u0000){0,12}\"\\}"
+        ) {
+            if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                proptest::prop_assert_eq!(json_nul(text.as_bytes()), !no_nul_in(&json), "{}", text);
+            }
+        }
+    }
 }

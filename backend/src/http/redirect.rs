@@ -94,4 +94,26 @@ mod tests {
         assert_eq!(same_site_path("http://localhost:3000").as_deref(), None);
         assert_eq!(same_site_path("garbage"), None);
     }
+
+    /// What a browser could make of an accepted path: the rules below, checked on inputs
+    /// built from the characters that matter (the fuzz target `redirect` runs the same
+    /// oracle for long).
+    fn plainly_local(path: &str) -> bool {
+        let mut chars = path.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && !path.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whatever_is_accepted_is_plainly_local_also_once_decoded(
+            path in "[/\\\\%a-z0-9\t .:?#=&@\u{202e}\u{200b}]{0,24}|/%[0-9a-fA-F]{2}[/a-z%0-9]{0,12}"
+        ) {
+            if let Some(accepted) = local_path(&path) {
+                proptest::prop_assert!(plainly_local(accepted), "{:?}", accepted);
+                proptest::prop_assert!(plainly_local(&percent_decoded(accepted)), "{:?}", accepted);
+            }
+        }
+    }
 }

@@ -259,4 +259,21 @@ mod tests {
         assert!(late.document.is_none());
         assert!(late.errors[0].message.starts_with("reading it took longer than"), "{}", late.errors[0].message);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// A short run of what `scripts/fuzz.sh` runs for long: the structured readers take
+        /// any bytes without panicking, and whatever document they make can be checked.
+        #[test]
+        fn the_structured_readers_take_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let mut zip = b"PK\x03\x04".to_vec();
+            zip.extend(&bytes);
+            for reading in [json::read(&bytes), csv::read(&csv::decode(&bytes)), xlsx::read(&bytes), xlsx::read(&zip)] {
+                if let Some(document) = reading.document {
+                    let _ = document.problems();
+                }
+            }
+        }
+    }
 }
