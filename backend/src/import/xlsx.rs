@@ -58,6 +58,14 @@ fn unpacked_size(bytes: &[u8]) -> Result<u64, String> {
 }
 
 pub fn sheets(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    // calamine panics on some malformed cell references (an overflow in its column
+    // arithmetic, found by fuzzing, `testdata/calamine-overflow.xlsx`): a workbook that makes
+    // it panic is one it cannot read.
+    std::panic::catch_unwind(|| sheets_unguarded(bytes))
+        .unwrap_or_else(|_| Err("not a readable .xlsx workbook (a malformed cell reference)".into()))
+}
+
+fn sheets_unguarded(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     let unpacked = unpacked_size(bytes)?;
     if unpacked > MAX_UNPACKED_BYTES {
         return Err(format!("the workbook unpacks to {unpacked} bytes; at most {MAX_UNPACKED_BYTES} are accepted"));
@@ -475,6 +483,18 @@ fn write_guide(worksheet: &mut Worksheet, formats: &Formats) -> Result<(), XlsxE
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_workbook_that_makes_the_reader_panic_is_refused_with_a_finding() {
+        let bytes = include_bytes!("testdata/calamine-overflow.xlsx");
+        let reading = read(bytes);
+        assert!(reading.document.is_none());
+        assert!(
+            reading.errors[0].message.starts_with("not a readable .xlsx workbook"),
+            "{}",
+            reading.errors[0].message
+        );
+    }
+
     use super::*;
 
     #[test]
