@@ -39,6 +39,14 @@ async fn answer_before_the_body(
     }
 }
 
+/// The seed plan's first indicator.
+async fn first_indicator(app: &TestApp) -> uuid::Uuid {
+    sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
+        .fetch_one(&app.admin)
+        .await
+        .expect("the seed has indicators")
+}
+
 /// Signs in as `email` and returns the session cookie as a request sends it.
 async fn session_cookie(app: &TestApp, email: &str) -> String {
     let response = reqwest::Client::new()
@@ -212,10 +220,7 @@ async fn nul_bytes_in_text_are_refused_with_a_clear_error(pool: PgPool) {
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
     let admin = app.sign_in("admin@qianjiang.gov.cn").await;
     let plan = app.seed_plan_id().await;
-    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
+    let indicator = first_indicator(&app).await;
     let anonymous = browser_like_client(app.addr);
     // Paths: 404 (no such resource can exist).
     for path in [
@@ -328,10 +333,7 @@ async fn a_public_export_holds_exactly_what_the_public_page_shows(pool: PgPool) 
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
     let admin = app.sign_in("admin@qianjiang.gov.cn").await;
     let plan = app.seed_plan_id().await;
-    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
+    let indicator = first_indicator(&app).await;
     let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports"));
     let secret = "内部备注：数据尚待统计局核实";
     let source = "内部来源：区统计局快报";
@@ -524,10 +526,7 @@ async fn only_platform_admins_set_catalog_keys_through_an_import(pool: PgPool) {
 async fn refused_anonymous_writes_stay_out_of_the_districts_audit_log(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
-    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
+    let indicator = first_indicator(&app).await;
     let events = || {
         sqlx::query_scalar::<_, i64>("select count(*) from audit_event where tenant_id is not null")
             .fetch_one(&app.admin)
@@ -627,10 +626,7 @@ async fn free_text_with_a_direction_override_is_shown_isolated(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
     let admin = app.sign_in("admin@qianjiang.gov.cn").await;
-    let indicator: uuid::Uuid = sqlx::query_scalar("select indicator_id from indicator order by position limit 1")
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
+    let indicator = first_indicator(&app).await;
     let note = "数据\u{202E}待核实";
     let response = admin
         .post(app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports")))
