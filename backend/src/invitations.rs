@@ -170,6 +170,14 @@ pub async fn preview(
     })
 }
 
+fn refuse_unless_open(state: InvitationState) -> Result<()> {
+    match state {
+        InvitationState::Open => Ok(()),
+        InvitationState::Accepted => Err(ApiError::Conflict("this invitation has been used".into())),
+        InvitationState::Expired => Err(ApiError::Conflict("this invitation has expired".into())),
+    }
+}
+
 /// A new person's answer to the link: the name and password of their account.
 pub struct Newcomer {
     pub display_name: String,
@@ -194,6 +202,11 @@ pub async fn accept(
     token: &str,
     newcomer: Option<Newcomer>,
 ) -> Result<Accepted> {
+    // An unknown, used or expired link costs no password hash (argon2 is the expensive part).
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let state = find(&mut tx, tenant, token, false).await?.state(now);
+    tx.commit().await?;
+    refuse_unless_open(state)?;
     let hash = match (&caller.user_id, &newcomer) {
         (None, Some(n)) => {
             password::check_strength(&n.password).map_err(|e| ApiError::Unprocessable(format!("password: {e}")))?;
@@ -202,12 +215,9 @@ pub async fn accept(
         _ => None,
     };
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    // Locked and looked at again: a concurrent acceptance of the same link waits here.
     let found = find(&mut tx, tenant, token, true).await?;
-    match found.state(now) {
-        InvitationState::Open => {}
-        InvitationState::Accepted => return Err(ApiError::Conflict("this invitation has been used".into())),
-        InvitationState::Expired => return Err(ApiError::Conflict("this invitation has expired".into())),
-    }
+    refuse_unless_open(found.state(now))?;
     let grant = grant_of(tenant, found.role()?, &found.organisations);
     let (user_id, session) = match (caller.user_id, hash) {
         (Some(user_id), _) => {
