@@ -102,10 +102,10 @@ pub async fn refused(
     reason: &str,
 ) -> sqlx::Result<()> {
     let Some(actor) = actor else {
-        crate::metrics::anonymous_refusal(action);
+        crate::infra::metrics::anonymous_refusal(action);
         return Ok(());
     };
-    let mut tx = crate::db::tenant_tx(pool, &[tenant_id]).await?;
+    let mut tx = crate::infra::db::tenant_tx(pool, &[tenant_id]).await?;
     append(
         &mut tx,
         Event {
@@ -140,7 +140,7 @@ struct EventRow {
 
 /// A tenant's events, newest first, `limit` of them older than `before`.
 pub async fn page(pool: &sqlx::PgPool, tenant_id: Uuid, before: Option<i64>, limit: i64) -> sqlx::Result<AuditPage> {
-    let mut tx = crate::db::tenant_tx(pool, &[tenant_id]).await?;
+    let mut tx = crate::infra::db::tenant_tx(pool, &[tenant_id]).await?;
     let mut rows: Vec<EventRow> = sqlx::query_as(
         "select e.event_id as id, e.occurred_at, e.actor_user_id as actor, u.email as actor_email, e.action, e.entity,
                 e.entity_id, e.before, e.after

@@ -1,15 +1,16 @@
-//! The `backend` command line (PRODUCT.md §7).
+//! The `backend` command line (the README shows its commands).
 
-use crate::app::{AppState, Application};
-use crate::cache::ViewCache;
-use crate::clock::SystemClock;
+use crate::auth::password;
+use crate::auth::users::{self, NewGrant};
 use crate::config::Config;
-use crate::users::{self, NewGrant};
-use crate::{db, demo, import, password, read, seed, telemetry};
+use crate::import;
+use crate::infra::db;
+use crate::infra::telemetry;
+use crate::ops::demo;
+use crate::ops::seed;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use shared::model::Role;
-use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "backend", about = "Planboard: development plans tracked across districts")]
@@ -83,7 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn run_command(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command {
-        Command::Serve => serve(config).await,
+        Command::Serve => crate::startup::serve(config).await,
         Command::Migrate => {
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
             db::MIGRATOR.run(&pool).await.context("applying migrations")?;
@@ -121,8 +122,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             stage(format!("read {} ({} bytes)", file.display(), bytes.len()));
-            let tenant =
-                read::find_tenant(&pool, &tenant).await.map_err(|e| anyhow::anyhow!("tenant {tenant:?}: {e}"))?;
+            let tenant = crate::tenancy::find_tenant(&pool, &tenant)
+                .await
+                .map_err(|e| anyhow::anyhow!("tenant {tenant:?}: {e}"))?;
             let reading = import::read(&bytes);
             match &reading.document {
                 Some(doc) => stage(format!(
@@ -176,17 +178,4 @@ fn read_password() -> anyhow::Result<String> {
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     password::check_strength(&password)?;
     Ok(password)
-}
-
-async fn serve(config: Config) -> anyhow::Result<()> {
-    let pool = db::connect(config.database_url.expose(), 16).await?;
-    db::ensure_rls_applies(&pool).await?;
-    let cache = ViewCache::new(config.redis_url.as_ref().map(|u| u.expose()))?;
-    let state = AppState::new(pool, Arc::new(SystemClock), config.site_root.clone(), cache).configured(&config);
-    let app = Application::build(state, config.addr).await?;
-    let addr = app.local_addr()?;
-    tracing::info!(%addr, "listening");
-    println!("Planboard is running at http://{addr}/");
-    app.run_until_stopped().await?;
-    Ok(())
 }

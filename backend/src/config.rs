@@ -1,7 +1,8 @@
-//! Configuration from the environment (PRODUCT.md §7). Secrets (the database URLs may carry
+//! Configuration from the environment (the README lists the settings). Secrets (the database URLs may carry
 //! passwords) are wrapped so they never reach a log line.
 
-use crate::session::SessionPolicy;
+use crate::auth::session::SessionPolicy;
+pub use crate::infra::rate_limits::{Rate, RatePolicy};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,32 +40,6 @@ pub struct Config {
     pub public_origin: Option<String>,
     pub session_policy: SessionPolicy,
     pub rate_policy: RatePolicy,
-}
-
-/// How many requests a client may make: `per_minute` on average, as many at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    pub per_minute: u32,
-}
-
-/// Request rates per client address (`http::rate_limit`), and the proxies whose
-/// `X-Forwarded-For` names the client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RatePolicy {
-    /// None: not limited.
-    pub anonymous: Option<Rate>,
-    pub sign_in: Option<Rate>,
-    pub trusted_proxies: Vec<ipnet::IpNet>,
-}
-
-impl Default for RatePolicy {
-    fn default() -> Self {
-        RatePolicy {
-            anonymous: Some(Rate { per_minute: 1200 }),
-            sign_in: Some(Rate { per_minute: 60 }),
-            trusted_proxies: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,16 +1,13 @@
-//! The HTTP layer's one error type. Every failure becomes `{"error": {"code", "message"}}` with
-//! its status; a 500 logs its detail and tells the client nothing more than that it happened.
+//! The domain's failure vocabulary, without any transport: `web::error` turns each kind into
+//! an HTTP status and `{"error": {"code", "message", "field"}}`, and into what a page shows.
+//! A value refused for what it is names its field (`Invalid`), so a form shows the message
+//! beside that field and an API client knows which one to fix.
 
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use shared::api::{ErrorBody, ErrorDetail};
-use shared::page_data::PageError;
-
-pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub enum Error {
+    /// A request that cannot be read (malformed JSON, a form field that is not a number).
     #[error("{0}")]
     BadRequest(String),
     #[error("not signed in")]
@@ -33,6 +30,10 @@ pub enum ApiError {
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many attempts; try again in {0} s")]
     TooManyRequests(u64),
+    /// A value of field `field` that the rules refuse; the message says why.
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    /// A request the rules refuse as a whole, no one field being at fault.
     #[error("{0}")]
     Unprocessable(String),
     #[error(transparent)]
@@ -43,93 +44,55 @@ pub enum ApiError {
     Json(#[from] serde_json::Error),
 }
 
-impl ApiError {
-    pub fn status(&self) -> StatusCode {
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid { field, message: message.into() }
+    }
+
+    /// The field a refusal is about, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Database(_) | ApiError::Internal(_) | ApiError::Json(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
         }
     }
 
+    /// The kind of failure, as API clients and audit events name it.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Unauthorized | ApiError::BadCredentials => "unauthorized",
-            ApiError::Forbidden => "forbidden",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::Conflict(_) => "conflict",
-            ApiError::TooManyRequests(_) => "too_many_requests",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::PreconditionRequired => "precondition_required",
-            ApiError::Unprocessable(_) => "unprocessable",
-            ApiError::Database(_) | ApiError::Internal(_) | ApiError::Json(_) => "internal",
+            Error::BadRequest(_) => "bad_request",
+            Error::Unauthorized | Error::BadCredentials => "unauthorized",
+            Error::Forbidden => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::TooManyRequests(_) => "too_many_requests",
+            Error::PayloadTooLarge => "payload_too_large",
+            Error::PreconditionRequired => "precondition_required",
+            Error::Invalid { .. } | Error::Unprocessable(_) => "unprocessable",
+            Error::Database(_) | Error::Internal(_) | Error::Json(_) => "internal",
         }
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let message = match &self {
-            ApiError::Database(e) => {
-                tracing::error!(error = %e, "database error");
-                "internal error".to_owned()
-            }
-            ApiError::Internal(e) => {
-                tracing::error!(error = format!("{e:#}"), "internal error");
-                "internal error".to_owned()
-            }
-            ApiError::Json(e) => {
-                tracing::error!(error = %e, "serialisation error");
-                "internal error".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let body = ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message } };
-        let mut response = (self.status(), Json(body)).into_response();
-        if let ApiError::TooManyRequests(seconds) = self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
-        }
-        response
-    }
+/// Constraint violations named once: `result.on_constraint("indicator_report_open_idx", |_|
+/// Error::Conflict(…))` turns that constraint's violation into a domain error and any other
+/// database error into `Error::Database`.
+pub trait OnConstraint<T> {
+    fn on_constraint(self, name: &str, error: impl FnOnce() -> Error) -> Result<T>;
 }
 
-impl From<ApiError> for PageError {
-    fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::NotFound(_) | ApiError::BadCredentials => PageError::NotFound,
-            ApiError::Unauthorized => PageError::SignInNeeded,
-            ApiError::Forbidden => PageError::Forbidden,
-            ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unprocessable(m) => PageError::Invalid(m),
-            e @ (ApiError::TooManyRequests(_) | ApiError::PayloadTooLarge | ApiError::PreconditionRequired) => {
-                PageError::Invalid(e.to_string())
-            }
-            ApiError::Database(e) => {
-                tracing::error!(error = %e, "database error");
-                PageError::Internal
-            }
-            ApiError::Internal(e) => {
-                tracing::error!(error = format!("{e:#}"), "internal error");
-                PageError::Internal
-            }
-            ApiError::Json(e) => {
-                tracing::error!(error = %e, "serialisation error");
-                PageError::Internal
-            }
-        }
+impl<T> OnConstraint<T> for std::result::Result<T, sqlx::Error> {
+    fn on_constraint(self, name: &str, error: impl FnOnce() -> Error) -> Result<T> {
+        self.map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.constraint() == Some(name) => error(),
+            _ => Error::Database(e),
+        })
     }
 }
 
 /// Parses an id from a path; a malformed one is the client's mistake (400), not a missing row.
 pub fn parse_id(what: &'static str, text: &str) -> Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(text).map_err(|_| ApiError::BadRequest(format!("{what} id {text:?} is not a valid id")))
+    uuid::Uuid::parse_str(text).map_err(|_| Error::BadRequest(format!("{what} id {text:?} is not a valid id")))
 }
 
 #[cfg(test)]
@@ -137,29 +100,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_error_has_its_status_and_code() {
-        let cases = [
-            (ApiError::BadRequest("x".into()), 400, "bad_request"),
-            (ApiError::Unauthorized, 401, "unauthorized"),
-            (ApiError::Forbidden, 403, "forbidden"),
-            (ApiError::NotFound("plan"), 404, "not_found"),
-            (ApiError::Conflict("x".into()), 409, "conflict"),
-            (ApiError::TooManyRequests(3), 429, "too_many_requests"),
-            (ApiError::PayloadTooLarge, 413, "payload_too_large"),
-            (ApiError::PreconditionRequired, 428, "precondition_required"),
-            (ApiError::Unprocessable("x".into()), 422, "unprocessable"),
-            (ApiError::Internal(anyhow::anyhow!("secret detail")), 500, "internal"),
-        ];
-        for (error, status, code) in cases {
-            assert_eq!(error.status().as_u16(), status);
-            assert_eq!(error.code(), code);
-        }
-    }
-
-    #[test]
-    fn pages_learn_only_the_kind_of_refusal() {
-        assert_eq!(PageError::from(ApiError::NotFound("plan")), PageError::NotFound);
-        assert_eq!(PageError::from(ApiError::Unauthorized), PageError::SignInNeeded);
-        assert_eq!(PageError::from(ApiError::Internal(anyhow::anyhow!("db down"))), PageError::Internal);
+    fn an_invalid_value_names_its_field_and_shows_only_its_message() {
+        let e = Error::invalid("period", "period 2031 is outside the plan's period 2021–2025");
+        assert_eq!(e.field(), Some("period"));
+        assert_eq!(e.to_string(), "period 2031 is outside the plan's period 2021–2025");
+        assert_eq!(e.code(), "unprocessable");
+        assert_eq!(Error::Unprocessable("x".into()).field(), None);
     }
 }

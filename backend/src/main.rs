@@ -2,8 +2,8 @@ use clap::Parser;
 
 /// glibc's malloc raises its mmap threshold each time a large block is freed, after which
 /// blocks of that size (a gzip compressor's state on every cached view, a country-wide
-/// comparison's JSON) come from the heap and are never given back: the server grew by
-/// 120 MB every eight seconds of the write benchmark. mimalloc returns freed memory.
+/// comparison's JSON) come from the heap and are never given back, and the server grew
+/// steadily under the write benchmark (docs/benchmarks.md). mimalloc returns freed memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -15,8 +15,8 @@
 //!
 //! So once the barrier's answer is in, every change committed before the request arrived has
 //! been received, and it is applied before the barrier counts as back, whichever instance
-//! made the change: a write acknowledged anywhere is in the next read everywhere (PRODUCT.md
-//! §4), and a session ended anywhere is refused at once. One barrier serves every request
+//! made the change: a write acknowledged anywhere is in the next read everywhere,
+//! and a session ended anywhere is refused at once. One barrier serves every request
 //! that arrived before it was sent; it costs one trivial statement per batch of requests and
 //! touches no other session.
 //!
@@ -28,16 +28,19 @@
 //! was being read (an epoch per kind): a change landing during the read can never be
 //! overwritten by the older copy.
 
-use crate::bounded::{Bounded, lock};
-use crate::comparison::{self, RegionRecord};
-use crate::read::{self, PlanEntry, TenantRecord};
-use crate::session::{self, LiveSession, SessionPolicy, SessionUser};
+use crate::auth::session::{self, LiveSession, SessionPolicy, SessionUser};
+use crate::infra::bounded::{Bounded, lock};
+use crate::infra::metrics::MirrorStats;
+use crate::plans::read::{self, PlanEntry, VisiblePlan};
+use crate::tenancy::TenantRecord;
+use crate::views::comparison::{self, RegionRecord};
 use chrono::{DateTime, Utc};
+use shared::page_data::Caller;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{Executor, PgPool, Row};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, OnceCell, watch};
@@ -72,17 +75,6 @@ pub struct Synced(());
 pub struct Listening {
     pub up: bool,
     pub connections: u64,
-}
-
-/// Counts for metrics and tests.
-#[derive(Debug, Default)]
-pub struct MirrorStats {
-    /// Requests that waited for a barrier and got it.
-    pub syncs: AtomicU64,
-    /// Barriers run for waiting requests: far fewer than syncs under load.
-    pub barriers: AtomicU64,
-    /// Requests that read PostgreSQL because the mirror was down or late.
-    pub unsynced: AtomicU64,
 }
 
 /// The mirror of one instance; its task ends when it is dropped.
@@ -401,7 +393,7 @@ impl Mirror {
             copies.slugs.insert(found.tenant_id, found.slug.clone());
             copies.tenants.insert(found.slug.clone(), found);
         };
-        self.held_or_read(synced, Kind::Tenants, held, read::find_tenant(pool, slug), keep).await
+        self.held_or_read(synced, Kind::Tenants, held, crate::tenancy::find_tenant(pool, slug), keep).await
     }
 
     /// The plan `plan_id` as first read under tenant `tenant_id` (404 when that tenant has no
@@ -432,6 +424,26 @@ impl Mirror {
         let weight = REGION_RECORD_BYTES + slug.len() + indicator_key.map_or(0, str::len);
         let keep = |copies: &mut Copies, found: RegionRecord| copies.regions.insert(key.clone(), found, weight);
         self.held_or_read(synced, Kind::Tenants, held, read, keep).await
+    }
+
+    /// The plan `plan_id` of `tenant` as `caller` may see it (`plans::read::visible_plan`),
+    /// for a handler that needs nothing else from PostgreSQL: from the mirror when this
+    /// request is synced with it.
+    pub async fn visible_plan(
+        &self,
+        pool: &PgPool,
+        synced: Option<Synced>,
+        tenant: TenantRecord,
+        caller: &Caller,
+        plan_id: Uuid,
+    ) -> crate::error::Result<VisiblePlan> {
+        let entry = self.plan(pool, synced, tenant.tenant_id, plan_id).await?;
+        // The mirror keeps plans by id: one asked for under another tenant is not found, as
+        // from PostgreSQL.
+        if entry.tenant_id != tenant.tenant_id {
+            return Err(crate::error::Error::NotFound("plan"));
+        }
+        read::shown_to(caller, tenant, entry.plan, entry.notes)
     }
 }
 
@@ -501,10 +513,10 @@ async fn run_barriers(shared: &Shared, listener: &mut PgListener) -> sqlx::Error
     loop {
         let _ = tokio::time::timeout(IDLE_READ, shared.barrier_wanted.notified()).await;
         // One turn of the scheduler before sending (its I/O is polled meanwhile): requests that
-        // have arrived but not yet run ask for this barrier rather than the next. Under the
-        // cached benchmark that is a barrier per ~27 requests instead of per ~7, a third of
-        // the barriers and a quarter fewer context switches per request; idle, it costs
-        // nothing. Any barrier sent after a request arrived serves it, so a later one is as exact.
+        // have arrived but not yet run ask for this barrier rather than the next, so one
+        // barrier serves several times more requests under load (docs/benchmarks.md); idle, it
+        // costs nothing. Any barrier sent after a request arrived serves it, so a later one is
+        // as exact.
         tokio::task::yield_now().await;
         let (round, wanted) = {
             let mut barriers = lock(&shared.barriers);
@@ -513,8 +525,7 @@ async fn run_barriers(shared: &Shared, listener: &mut PgListener) -> sqlx::Error
             (barriers.sent, wanted)
         };
         // An empty query: PostgreSQL answers it without parsing, planning or executing
-        // anything (a fifth less CPU on the listening session than `select 1` under the cached
-        // benchmark), yet sends the notifications it was signalled of before its answer all the
+        // anything (less CPU on the listening session than `select 1`), yet sends the notifications it was signalled of before its answer all the
         // same. The trait's method, not `sqlx::raw_sql`: the latter's future is not provably
         // `Send` for the spawned task.
         if let Err(e) = listener.execute("").await {

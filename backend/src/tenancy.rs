@@ -1,43 +1,92 @@
-//! Regions and tenants: platform admins create them (`POST /api/v1/regions`,
-//! `POST /api/v1/tenants`) when a district comes on board. Audited; a slug already taken is
-//! a conflict, a malformed field a 422 naming it.
+//! Regions and tenants (districts): the record every request in a tenant is scoped by, and
+//! their creation by platform admins when a district comes on board (audited; a slug already
+//! taken is a conflict, a malformed field an error naming it).
 
 use crate::audit::{self, Event};
-use crate::error::{ApiError, Result};
+use crate::error::{Error, OnConstraint, Result};
 use serde_json::json;
 use shared::api::{NewRegion, NewTenant, RegionView, TenantSummary};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+/// The tenant an action concerns.
+#[derive(Debug, Clone, Copy)]
+pub struct TenantRef {
+    pub tenant_id: Uuid,
+    pub region_id: Uuid,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenantRecord {
+    pub tenant_id: Uuid,
+    pub region_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+    pub region_slug: String,
+    pub time_zone: String,
+    pub is_demo: bool,
+    /// Bumped by every write that changes the tenant's aggregate views (see `cache`).
+    pub data_version: i64,
+}
+
+impl TenantRecord {
+    pub fn reference(&self) -> TenantRef {
+        TenantRef { tenant_id: self.tenant_id, region_id: self.region_id }
+    }
+
+    pub fn summary(&self) -> TenantSummary {
+        TenantSummary {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            name_en: self.name_en.clone(),
+            region: self.region_slug.clone(),
+            is_demo: self.is_demo,
+        }
+    }
+}
+
+const TENANT_COLUMNS: &str =
+    "t.tenant_id, t.region_id, t.slug, t.name, t.name_en, r.slug as region_slug, t.time_zone, t.is_demo, t.data_version
+     from tenant t join region r using (region_id)";
+
+/// Every tenant. District names and regions are public knowledge; what each reader sees
+/// inside a tenant is decided per plan.
+pub async fn tenants(pool: &PgPool) -> Result<Vec<TenantSummary>> {
+    let rows: Vec<TenantRecord> =
+        sqlx::query_as(&format!("select {TENANT_COLUMNS} order by t.is_demo, r.slug, t.slug")).fetch_all(pool).await?;
+    Ok(rows.iter().map(TenantRecord::summary).collect())
+}
+
+#[tracing::instrument(name = "db.tenant", skip(pool))]
+pub async fn find_tenant(pool: &PgPool, slug: &str) -> Result<TenantRecord> {
+    sqlx::query_as(&format!("select {TENANT_COLUMNS} where t.slug = $1"))
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(Error::NotFound("tenant"))
+}
 
 /// What the schema accepts as a slug: lower-case letters, digits and hyphens, 1–63 long,
 /// not starting with a hyphen (it appears in URLs).
-fn check_slug(field: &str, slug: &str) -> Result<()> {
+fn check_slug(field: &'static str, slug: &str) -> Result<()> {
     let ok = (1..=63).contains(&slug.len())
         && !slug.starts_with('-')
         && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(())
     } else {
-        Err(ApiError::Unprocessable(format!("{field}: {slug:?} is not a slug (a-z, 0-9 and -, at most 63)")))
+        Err(Error::invalid(field, format!("{field}: {slug:?} is not a slug (a-z, 0-9 and -, at most 63)")))
     }
 }
 
-fn check_name(field: &str, name: &str, required: bool) -> Result<()> {
+fn check_name(field: &'static str, name: &str, required: bool) -> Result<()> {
     let n = name.trim().chars().count();
     if (required && n == 0) || n > 200 {
         let need = if required { "1 to 200" } else { "at most 200" };
-        return Err(ApiError::Unprocessable(format!("{field}: needs {need} characters")));
+        return Err(Error::invalid(field, format!("{field}: needs {need} characters")));
     }
-    shared::text::check_name(name).map_err(|problem| ApiError::Unprocessable(format!("{field}: {problem}")))
-}
-
-fn taken(e: sqlx::Error, what: &str, slug: &str) -> ApiError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            ApiError::Conflict(format!("a {what} with slug {slug:?} already exists"))
-        }
-        _ => ApiError::Database(e),
-    }
+    shared::text::check_name(name).map_err(|problem| Error::invalid(field, format!("{field}: {problem}")))
 }
 
 pub async fn create_region(conn: &mut PgConnection, actor: Option<Uuid>, new: &NewRegion) -> Result<RegionView> {
@@ -51,7 +100,9 @@ pub async fn create_region(conn: &mut PgConnection, actor: Option<Uuid>, new: &N
             .bind(new.name_en.trim())
             .fetch_one(&mut *conn)
             .await
-            .map_err(|e| taken(e, "region", &new.slug))?;
+            .on_constraint("region_slug_key", || {
+                Error::Conflict(format!("a region with slug {:?} already exists", new.slug))
+            })?;
     audit::append(conn, Event::created(None, actor, "region", id, json!(new))).await?;
     Ok(RegionView { slug: new.slug.clone(), name: new.name.trim().to_owned(), name_en: new.name_en.trim().to_owned() })
 }
@@ -62,18 +113,18 @@ pub async fn create_tenant(conn: &mut PgConnection, actor: Option<Uuid>, new: &N
     check_name("name_en", &new.name_en, false)?;
     let time_zone = new.time_zone.as_deref().unwrap_or("Asia/Shanghai");
     if time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(ApiError::Unprocessable(format!("time_zone: {time_zone:?} is not an IANA time zone")));
+        return Err(Error::invalid("time_zone", format!("time_zone: {time_zone:?} is not an IANA time zone")));
     }
     let region: Option<(Uuid, bool)> = sqlx::query_as("select region_id, is_demo from region where slug = $1")
         .bind(&new.region)
         .fetch_optional(&mut *conn)
         .await?;
     let Some((region_id, region_is_demo)) = region else {
-        return Err(ApiError::Unprocessable(format!("region: no region {:?}", new.region)));
+        return Err(Error::invalid("region", format!("region: no region {:?}", new.region)));
     };
     // A real district never joins the demo region: synthetic data stays apart.
     if region_is_demo {
-        return Err(ApiError::Unprocessable("region: the demo region holds only `backend demo` districts".into()));
+        return Err(Error::invalid("region", "region: the demo region holds only `backend demo` districts"));
     }
     let id: Uuid = sqlx::query_scalar(
         "insert into tenant (region_id, slug, name, name_en, time_zone) values ($1, $2, $3, $4, $5) returning tenant_id",
@@ -85,8 +136,8 @@ pub async fn create_tenant(conn: &mut PgConnection, actor: Option<Uuid>, new: &N
     .bind(time_zone)
     .fetch_one(&mut *conn)
     .await
-    .map_err(|e| taken(e, "tenant", &new.slug))?;
-    crate::db::set_tenant_context(conn, &[id]).await?;
+    .on_constraint("tenant_slug_key", || Error::Conflict(format!("a tenant with slug {:?} already exists", new.slug)))?;
+    crate::infra::db::set_tenant_context(conn, &[id]).await?;
     audit::append(conn, Event::created(Some(id), actor, "tenant", id, json!(new))).await?;
     Ok(TenantSummary {
         slug: new.slug.clone(),

@@ -31,9 +31,9 @@ fn attribute<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
     item["attributes"].as_array()?.iter().find(|a| a["key"] == key).map(|a| &a["value"])
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
-    backend::seed::seed(&pool).await.unwrap();
+    backend::ops::seed::seed(&pool).await.unwrap();
     let plan: uuid::Uuid = sqlx::query_scalar("select plan_id from plan").fetch_one(&pool).await.unwrap();
 
     let received = Received::default();

@@ -1,4 +1,4 @@
-//! The JSON shapes of the HTTP API (PRODUCT.md §5), also what the pages render.
+//! The JSON shapes of the HTTP API, also what the pages render.
 
 use crate::model::{Comparator, ComparisonSort, IndicatorStatus, PlanStatus, TaskStatus, Visibility};
 use crate::period::Period;
@@ -112,6 +112,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// The field of the request the error is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// `POST …/indicators/{id}/reports`: a reported value for a period.
@@ -316,7 +319,7 @@ pub struct RegionComparison {
 }
 
 /// Which districts of a region comparison: a country-wide region has thousands, so they come
-/// in pages (PRODUCT.md §9: limits on list sizes).
+/// in pages (lists have bounded sizes, docs/security.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComparisonPage {
     pub sort: ComparisonSort,

@@ -1,4 +1,4 @@
-//! What an import answers (PRODUCT.md §6): the plan that would be or was created, its counts,
+//! What an import answers: the plan that would be or was created, its counts,
 //! its organisations (new ones marked), and findings that name their place in the input
 //! (`line 12`, `指标!D5`, `indicators[3].unit`). The API returns it; the import wizard shows it.
 

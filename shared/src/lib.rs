@@ -1,5 +1,5 @@
 //! Planboard's domain, shared by the server and the browser: the generic plan model's
-//! vocabulary, the canonical plan document, the progress rules of PRODUCT.md §3, the JSON
+//! vocabulary, the canonical plan document, the progress rules (docs/model.md), the JSON
 //! shapes of the API, and the interface that the pages' server functions call.
 //!
 //! Nothing here does I/O or reads a clock: dates come in as parameters.

@@ -80,7 +80,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Where an indicator stands against its target (PRODUCT.md §3).
+    /// Where an indicator stands against its target (docs/model.md).
     IndicatorStatus, "indicator status" {
         Achieved => "achieved",
         OnTrack => "on_track",
@@ -91,7 +91,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// The roles of PRODUCT.md §1.
+    /// The roles (docs/model.md).
     Role, "role" {
         PlatformAdmin => "platform_admin",
         Supervisor => "supervisor",

@@ -1,4 +1,4 @@
-//! The progress rules of PRODUCT.md §3, as pure functions over exact decimals.
+//! The progress rules (docs/model.md), as pure functions over exact decimals.
 //!
 //! Decimals rather than floats on purpose: the worked example 规上工业总产值 (109.43 → 350,
 //! reported 229.715 in 2023) gives progress exactly 0.5 against expected 0.6, which sits on the

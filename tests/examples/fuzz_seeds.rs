@@ -19,7 +19,7 @@ fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> std::io::Result<
 
 fn main() -> anyhow::Result<()> {
     let dir = PathBuf::from(std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: fuzz_seeds DIR"))?);
-    let bundle = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1)?;
+    let bundle = backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1)?;
     let plan = &bundle.plans[0];
     write(&dir, "import_json", "seed-plan.json", &serde_json::to_vec_pretty(plan)?)?;
     write(&dir, "import_csv", "plan.csv", PLAN_CSV.as_bytes())?;

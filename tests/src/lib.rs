@@ -5,11 +5,12 @@
 pub mod browser;
 pub mod document;
 
-use backend::app::{AppState, Application};
-use backend::cache::ViewCache;
-use backend::clock::FixedClock;
+use backend::auth::users::NewGrant;
+use backend::infra::cache::ViewCache;
+use backend::infra::clock::FixedClock;
 use backend::mirror::Mirror;
-use backend::users::NewGrant;
+use backend::startup::Application;
+use backend::state::AppState;
 use shared::model::Role;
 use sqlx::PgPool;
 use std::net::SocketAddr;
@@ -121,7 +122,7 @@ pub const PASSWORD: &str = "correct horse battery";
 impl TestApp {
     /// Creates a user holding one grant (`tenant`, `region`, `orgs` as the role needs).
     pub async fn add_user(&self, email: &str, role: Role, tenant: Option<&str>, region: Option<&str>, orgs: &[&str]) {
-        let hash = backend::password::hash(PASSWORD.to_owned()).await.expect("hashing");
+        let hash = backend::auth::password::hash(PASSWORD.to_owned()).await.expect("hashing");
         let grant = NewGrant {
             role,
             tenant: tenant.map(str::to_owned),
@@ -129,7 +130,7 @@ impl TestApp {
             organisations: orgs.iter().map(|o| o.to_string()).collect(),
         };
         let mut tx = self.admin.begin().await.expect("a transaction");
-        backend::users::add_user(&mut tx, None, email, "", backend::users::Password::Set(&hash), &grant)
+        backend::auth::users::add_user(&mut tx, None, email, "", backend::auth::users::Password::Set(&hash), &grant)
             .await
             .expect("adding a user");
         tx.commit().await.expect("commit");
@@ -187,7 +188,10 @@ pub fn site_root() -> PathBuf {
 /// server's except that a connection idle for longer than `ping_after_idle` is pinged.
 pub async fn app_role_pool(admin: &PgPool, ping_after_idle: Duration) -> PgPool {
     let options = (*admin.connect_options()).clone().username("planboard_app").password(APP_ROLE_PASSWORD);
-    backend::db::pool_options(8, ping_after_idle).connect_with(options).await.expect("cannot connect as planboard_app")
+    backend::infra::db::pool_options(8, ping_after_idle)
+        .connect_with(options)
+        .await
+        .expect("cannot connect as planboard_app")
 }
 
 /// Starts the application on a fresh, migrated database (`admin`), seeded with Qianjiang.
@@ -197,7 +201,7 @@ pub async fn spawn_app(admin: PgPool) -> TestApp {
 
 /// Loads the Qianjiang seed into a fresh, migrated database.
 pub async fn seeded(admin: PgPool) -> PgPool {
-    backend::seed::seed(&admin).await.expect("seeding failed");
+    backend::ops::seed::seed(&admin).await.expect("seeding failed");
     admin
 }
 
@@ -210,7 +214,7 @@ pub async fn spawn_unseeded(admin: PgPool) -> TestApp {
 
 /// Starts the application on an already seeded database, with its cache on `redis`.
 pub async fn spawn_with_redis(admin: PgPool, redis: Option<&str>) -> TestApp {
-    let app_pool = app_role_pool(&admin, backend::db::PING_AFTER_IDLE).await;
+    let app_pool = app_role_pool(&admin, backend::infra::db::PING_AFTER_IDLE).await;
     spawn_on_pool(admin, app_pool, redis).await
 }
 
@@ -223,7 +227,7 @@ pub async fn spawn_on_pool(admin: PgPool, app_pool: PgPool, redis: Option<&str>)
 /// request rates per client address than the defaults.
 pub async fn spawn_with_rate_policy(admin: PgPool, policy: backend::config::RatePolicy) -> TestApp {
     let admin = seeded(admin).await;
-    let app_pool = app_role_pool(&admin, backend::db::PING_AFTER_IDLE).await;
+    let app_pool = app_role_pool(&admin, backend::infra::db::PING_AFTER_IDLE).await;
     let redis = std::env::var("REDIS_URL").ok();
     spawn_adjusted(admin, app_pool, redis.as_deref(), |state| state.with_rate_policy(&policy)).await
 }
@@ -235,10 +239,10 @@ async fn spawn_adjusted(
     redis: Option<&str>,
     adjust: impl FnOnce(AppState) -> AppState,
 ) -> TestApp {
-    backend::db::ensure_rls_applies(&app_pool).await.expect("the app role must be subject to RLS");
+    backend::infra::db::ensure_rls_applies(&app_pool).await.expect("the app role must be subject to RLS");
     let clock = Arc::new(FixedClock::at(TODAY.parse().expect("TODAY is a timestamp")));
     let cache = ViewCache::new(redis).expect("a Redis URL");
-    let state = adjust(AppState::new(app_pool.clone(), clock.clone(), site_root(), cache.clone()));
+    let state = adjust(backend::startup::state(app_pool.clone(), clock.clone(), site_root(), cache.clone()));
     let mirror = state.mirror.clone();
     let app =
         Application::build(state, "127.0.0.1:0".parse().expect("an address")).await.expect("the server cannot bind");

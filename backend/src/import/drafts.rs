@@ -3,9 +3,10 @@
 //! needs no second upload. Deleted at commit; any older than a day go at the next upload.
 
 use super::{ImportOutcome, ImportReport};
-use crate::error::{ApiError, Result};
-use crate::read::TenantRecord;
-use crate::{access, db};
+use crate::auth::access;
+use crate::error::{Error, Result};
+use crate::infra::db;
+use crate::tenancy::TenantRecord;
 use chrono::{DateTime, Utc};
 use shared::api::ImportDraft;
 use shared::page_data::Caller;
@@ -23,10 +24,10 @@ pub async fn save(
 ) -> Result<Uuid> {
     access::manage_plans(caller, tenant.reference())?;
     if content.is_empty() {
-        return Err(ApiError::Unprocessable("document: choose a file or paste the plan's text".into()));
+        return Err(Error::invalid("document", "document: choose a file or paste the plan's text"));
     }
     if content.len() > super::MAX_BYTES {
-        return Err(ApiError::PayloadTooLarge);
+        return Err(Error::PayloadTooLarge);
     }
     let file_name = file_name.map(|n| n.chars().take(300).collect::<String>());
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
@@ -57,7 +58,7 @@ async fn load(pool: &PgPool, tenant: &TenantRecord, draft_id: Uuid) -> Result<(I
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    let (file_name, content, created_at) = row.ok_or(ApiError::NotFound("import draft"))?;
+    let (file_name, content, created_at) = row.ok_or(Error::NotFound("import draft"))?;
     Ok((ImportDraft { id: draft_id, file_name, bytes: content.len(), created_at }, content))
 }
 

@@ -2,7 +2,7 @@
 //! importing into another tenant gives the same plan.
 
 use super::xlsx::{History, ReportLine, UpdateLine};
-use crate::error::{ApiError, Result};
+use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use shared::plan_document::{AreaDef, Due, FORMAT, IndicatorDef, PlanDocument, TaskDef};
@@ -40,7 +40,7 @@ struct IndicatorRecord {
 }
 
 fn word<T: std::str::FromStr<Err = shared::model::UnknownWord>>(text: &str) -> Result<T> {
-    text.parse().map_err(|e: shared::model::UnknownWord| ApiError::Internal(e.into()))
+    text.parse().map_err(|e: shared::model::UnknownWord| Error::Internal(e.into()))
 }
 
 /// The plan `plan_id` (in a transaction with its tenant's context) as a document.
@@ -52,7 +52,7 @@ pub async fn document(conn: &mut PgConnection, plan_id: Uuid) -> Result<PlanDocu
     .bind(plan_id)
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or(ApiError::NotFound("plan"))?;
+    .ok_or(Error::NotFound("plan"))?;
     let areas: Vec<String> = sqlx::query_scalar("select name from area where plan_id = $1 order by position")
         .bind(plan_id)
         .fetch_all(&mut *conn)
@@ -174,7 +174,7 @@ async fn public_history(conn: &mut PgConnection, plan_id: Uuid) -> Result<Histor
                 null::text as decision_reason
          from indicator_report r join indicator i using (indicator_id)
          where i.plan_id = $1 and r.state = 'approved' and ",
-        crate::progress_store::not_replaced!(),
+        crate::plans::standing::not_replaced!(),
         "
          order by i.position, r.period_year, r.period_quarter nulls first, r.decided_at"
     ))

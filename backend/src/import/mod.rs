@@ -1,4 +1,4 @@
-//! Onboarding plans (PRODUCT.md §6): readers turn an uploaded document into the canonical
+//! Onboarding plans: readers turn an uploaded document into the canonical
 //! plan document; a dry run reports what would be created (areas, indicators, tasks,
 //! organisations, new ones marked) with warnings and errors that name where they are; a
 //! commit stores it in one transaction, or recognises a plan that is already there.
@@ -12,12 +12,12 @@ pub mod table;
 pub mod text;
 pub mod xlsx;
 
-use crate::access;
 use crate::audit::{self, Event};
-use crate::db;
+use crate::auth::access;
 use crate::error::Result;
-use crate::plan_store::{self, StoreError, Stored};
-use crate::read::TenantRecord;
+use crate::infra::db;
+use crate::plans::store::{self, StoreError, Stored};
+use crate::tenancy::TenantRecord;
 use serde_json::json;
 pub use shared::import_report::{Counts, Finding, ImportOutcome, ImportReport, OrganisationPreview};
 use shared::page_data::Caller;
@@ -48,7 +48,7 @@ pub struct Reading {
 /// upload is read, so that no one who may not import can make the server read anything.
 pub async fn admit(pool: &PgPool, tenant: &TenantRecord, caller: &Caller) -> Result<()> {
     let decision = access::manage_plans(caller, tenant.reference());
-    crate::reports::guard(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await
+    crate::auth::audited::audited(pool, tenant, caller, "plan.import", "tenant", tenant.tenant_id, decision).await
 }
 
 /// Reads a document as `read` does, on a blocking thread, within `READ_BUDGET`: a document
@@ -163,7 +163,7 @@ pub async fn import(
         report.plan = Some(doc);
         return Ok(report);
     }
-    let stored = match plan_store::store_plan(&mut tx, tenant.tenant_id, actor, &doc).await {
+    let stored = match store::store_plan(&mut tx, tenant.tenant_id, actor, &doc).await {
         Ok(stored) => stored,
         Err(StoreError::Invalid(problems)) => {
             return Ok(invalid(report.warnings, problems.into_iter().map(Finding::from).collect()));
@@ -248,7 +248,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_document_that_takes_longer_than_its_budget_is_answered_with_an_error() {
-        let bundle = crate::seed::parse_bundle("qianjiang.json", crate::seed::BUNDLES[0].1).expect("the seed");
+        let bundle =
+            crate::ops::seed::parse_bundle("qianjiang.json", crate::ops::seed::BUNDLES[0].1).expect("the seed");
         let document = serde_json::to_vec(&bundle.plans[0]).expect("a document");
         let read = read_within(document.clone(), Duration::from_secs(30)).await;
         assert!(read.errors.is_empty() && read.document.is_some(), "{:?}", read.errors.first().map(|f| &f.message));

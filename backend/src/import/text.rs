@@ -475,7 +475,8 @@ mod tests {
     use shared::plan_document::Due;
 
     fn seed() -> PlanDocument {
-        let mut doc = crate::seed::parse_bundle("qianjiang.json", crate::seed::BUNDLES[0].1).unwrap().plans.remove(0);
+        let mut doc =
+            crate::ops::seed::parse_bundle("qianjiang.json", crate::ops::seed::BUNDLES[0].1).unwrap().plans.remove(0);
         // Catalog keys are a mapping made after reading, not part of the published text.
         for i in &mut doc.indicators {
             i.catalog_key = None;

@@ -2,7 +2,7 @@
 //! NUL (so PostgreSQL never sees one), and the values forms and queries carry (periods,
 //! numbers, a comparison's page, the API's form-shaped inputs) parse or fail without panic.
 #![no_main]
-use backend::http::nul_bytes::{encoded_nul, json_nul};
+use backend::web::middleware::nul_bytes::{encoded_nul, json_nul};
 use libfuzzer_sys::fuzz_target;
 use std::str::FromStr;
 

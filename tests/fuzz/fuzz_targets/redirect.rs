@@ -2,7 +2,7 @@
 //! rules a browser applies (one leading slash, no second one or backslash, no control or
 //! white-space character), in its text and once percent-decoded.
 #![no_main]
-use backend::http::redirect::{local_path, same_site_path};
+use backend::web::redirect::{local_path, same_site_path};
 use libfuzzer_sys::fuzz_target;
 
 fn plainly_local(path: &str) -> bool {

@@ -8,7 +8,7 @@ use tests::{PASSWORD, TestApp, spawn_app};
 const PLATFORM: &str = "platform@planboard.cn";
 /// The published text of the seed plan, as the seed document keeps it.
 fn seed_text() -> String {
-    let bundle = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap();
+    let bundle = backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap();
     bundle.plans[0].source_text.clone().unwrap()
 }
 
@@ -42,7 +42,7 @@ async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
     r.text().await.unwrap()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_district_is_onboarded_through_the_pages(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user(PLATFORM, Role::PlatformAdmin, None, None, &[]).await;

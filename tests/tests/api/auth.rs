@@ -33,7 +33,7 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn signing_in_sets_an_http_only_cookie_and_me_shows_the_grants(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = browser_like_client(app.addr);
@@ -49,7 +49,7 @@ async fn signing_in_sets_an_http_only_cookie_and_me_shows_the_grants(pool: PgPoo
     );
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn unknown_account_and_wrong_password_get_one_answer_in_similar_time(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = browser_like_client(app.addr);
@@ -76,7 +76,7 @@ async fn unknown_account_and_wrong_password_get_one_answer_in_similar_time(pool:
     assert!(unknown * 3 > known, "unknown {unknown:?} vs known {known:?}");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_session_id_changes_at_every_sign_in(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = browser_like_client(app.addr);
@@ -89,7 +89,7 @@ async fn the_session_id_changes_at_every_sign_in(pool: PgPool) {
     assert_eq!(stale.status(), 401);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn signing_out_ends_the_session(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = app.sign_in("admin@qianjiang.gov.cn").await;
@@ -99,7 +99,7 @@ async fn signing_out_ends_the_session(pool: PgPool) {
     assert_eq!(client.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn sessions_end_after_idle_time_and_at_their_absolute_end(pool: PgPool) {
     let app = with_admin(pool).await;
     let me = |c: reqwest::Client| {
@@ -121,7 +121,7 @@ async fn sessions_end_after_idle_time_and_at_their_absolute_end(pool: PgPool) {
     assert_eq!(me(busy).await, 401, "twelve hours after sign-in, even when busy");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_session_outlives_a_server_restart(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = app.sign_in("admin@qianjiang.gov.cn").await;
@@ -137,7 +137,7 @@ async fn a_session_outlives_a_server_restart(pool: PgPool) {
     assert_eq!(response.status(), 200);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn repeated_failures_are_throttled_with_a_growing_delay_until_a_success(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = browser_like_client(app.addr);
@@ -159,7 +159,7 @@ async fn repeated_failures_are_throttled_with_a_growing_delay_until_a_success(po
     assert_eq!(login(&app, &client, email, PASSWORD).await.status(), 200);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn changing_the_password_checks_the_old_one_and_ends_other_sessions(pool: PgPool) {
     let app = with_admin(pool).await;
     let email = "admin@qianjiang.gov.cn";
@@ -180,7 +180,7 @@ async fn changing_the_password_checks_the_old_one_and_ends_other_sessions(pool: 
     assert_eq!(login(&app, &client, email, "a new long password").await.status(), 200);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_page_on_another_site_cannot_act_for_a_signed_in_user(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = app.sign_in("admin@qianjiang.gov.cn").await;
@@ -215,7 +215,7 @@ async fn a_page_on_another_site_cannot_act_for_a_signed_in_user(pool: PgPool) {
     assert_eq!(response.status(), 403);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn bad_bodies_get_json_errors_and_change_nothing(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = browser_like_client(app.addr);
@@ -242,7 +242,7 @@ async fn bad_bodies_get_json_errors_and_change_nothing(pool: PgPool) {
     assert_eq!(events_before, events_after);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn sign_ins_are_audited(pool: PgPool) {
     let app = with_admin(pool).await;
     let client = browser_like_client(app.addr);
@@ -262,9 +262,9 @@ async fn sign_ins_are_audited(pool: PgPool) {
     assert!(!logged.contains("wrong password"), "a password reached the audit trail: {logged}");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn grants_must_have_the_scope_their_role_takes(pool: PgPool) {
-    use backend::users::{NewGrant, Password, UserError, add_user};
+    use backend::auth::users::{NewGrant, Password, UserError, add_user};
     let app = spawn_app(pool).await;
     let grant = |role, tenant: Option<&str>, region: Option<&str>, orgs: &[&str]| NewGrant {
         role,

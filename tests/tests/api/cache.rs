@@ -31,7 +31,7 @@ async fn approve_output(app: &TestApp) {
     tests::report_and_approve(app, &admin, "qianjiang", id, "2023", 229.715).await;
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_write_makes_the_next_read_fresh(pool: PgPool) {
     let app = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
     app.add_user(ADMIN, Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -46,7 +46,7 @@ async fn a_write_makes_the_next_read_fresh(pool: PgPool) {
     assert_eq!(dashboard(&app).await.0, "hit");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_write_through_one_instance_is_read_fresh_through_another(pool: PgPool) {
     let a = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
     let b = spawn_with_redis(a.admin.clone(), Some(&redis_url())).await;
@@ -96,7 +96,7 @@ impl Drop for OwnRedis {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn views_are_served_while_redis_is_down_and_cached_again_when_it_returns(pool: PgPool) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut redis = OwnRedis::start(port);
@@ -131,7 +131,7 @@ async fn views_are_served_while_redis_is_down_and_cached_again_when_it_returns(p
     assert!(seen.contains(&"miss".to_owned()), "{seen:?}");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn concurrent_misses_of_a_cold_key_compute_it_once(pool: PgPool) {
     let app = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
     let plan = app.seed_plan_id().await;
@@ -155,7 +155,7 @@ async fn concurrent_misses_of_a_cold_key_compute_it_once(pool: PgPool) {
 /// The plan a cached read checks visibility against is remembered under the tenant's data
 /// version: withdrawing the plan from the public shuts the public out on the next read, on
 /// this instance and on another.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn withdrawing_a_plan_from_the_public_applies_to_the_next_cached_read(pool: PgPool) {
     let a = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
     let b = spawn_with_redis(a.admin.clone(), Some(&redis_url())).await;
@@ -183,7 +183,7 @@ async fn withdrawing_a_plan_from_the_public_applies_to_the_next_cached_read(pool
 
 /// A district joining a region changes the region's comparison at once, although nothing
 /// was written in the districts already there.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_district_joining_the_region_appears_in_the_next_comparison(pool: PgPool) {
     let app = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
     app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
@@ -207,7 +207,7 @@ async fn a_district_joining_the_region_appears_in_the_next_comparison(pool: PgPo
 }
 
 /// A kept view goes gzipped to clients that accept it, and unzips to the same JSON.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn kept_views_go_gzipped_to_clients_that_accept_it(pool: PgPool) {
     use std::io::Read;
     let app = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;

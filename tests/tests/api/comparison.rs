@@ -16,11 +16,11 @@ async fn two_districts(app: &TestApp) {
         .execute(&app.admin)
         .await
         .unwrap();
-    let bundle = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap();
+    let bundle = backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap();
     let tenant: Uuid =
         sqlx::query_scalar("select tenant_id from tenant where slug = 'xiushan'").fetch_one(&app.admin).await.unwrap();
     let mut tx = app.admin.begin().await.unwrap();
-    backend::plan_store::store_plan(&mut tx, tenant, None, &bundle.plans[0]).await.unwrap();
+    backend::plans::store::store_plan(&mut tx, tenant, None, &bundle.plans[0]).await.unwrap();
     tx.commit().await.unwrap();
     app.add_user(SUPERVISOR, Role::Supervisor, None, Some("chongqing"), &[]).await;
     for (slug, value) in [("qianjiang", 229.715), ("xiushan", 300.0)] {
@@ -38,7 +38,7 @@ async fn two_districts(app: &TestApp) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_supervisor_compares_the_districts_of_the_region_by_progress(pool: PgPool) {
     let app = spawn_app(pool).await;
     two_districts(&app).await;
@@ -75,7 +75,7 @@ async fn a_supervisor_compares_the_districts_of_the_region_by_progress(pool: PgP
     assert_eq!(app.get("/api/v1/regions/chongqing/comparison").await.status(), 401);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn catalog_keys_are_suggested_at_import_and_confirmed_by_a_platform_admin(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (status, catalog) = app.get_json("/api/v1/catalog").await;
@@ -90,7 +90,8 @@ async fn catalog_keys_are_suggested_at_import_and_confirmed_by_a_platform_admin(
         .execute(&app.admin)
         .await
         .unwrap();
-    let mut doc = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap().plans.remove(0);
+    let mut doc =
+        backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap().plans.remove(0);
     for indicator in &mut doc.indicators {
         indicator.catalog_key = None;
     }
@@ -98,7 +99,7 @@ async fn catalog_keys_are_suggested_at_import_and_confirmed_by_a_platform_admin(
     let tenant: Uuid =
         sqlx::query_scalar("select tenant_id from tenant where slug = 'xiushan'").fetch_one(&app.admin).await.unwrap();
     let mut tx = app.admin.begin().await.unwrap();
-    let plan = backend::plan_store::store_plan(&mut tx, tenant, None, &doc).await.unwrap().plan_id();
+    let plan = backend::plans::store::store_plan(&mut tx, tenant, None, &doc).await.unwrap().plan_id();
     tx.commit().await.unwrap();
     let (_, rows) = app.get_json(&format!("/api/v1/tenants/xiushan/plans/{plan}/indicators")).await;
     let station = rows.as_array().unwrap().iter().find(|r| r["code"] == "3.3").unwrap();
@@ -130,7 +131,7 @@ async fn catalog_keys_are_suggested_at_import_and_confirmed_by_a_platform_admin(
     assert_eq!(platform.put(app.url("/api/v1/catalog/GDP!")).json(&bad).send().await.unwrap().status(), 422);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn demo_districts_are_labelled_separate_and_removable(pool: PgPool) {
     let app = spawn_app(pool).await;
     let counts = |sql: &'static str| {
@@ -141,7 +142,7 @@ async fn demo_districts_are_labelled_separate_and_removable(pool: PgPool) {
     let qianjiang_before =
         counts("select count(*) from indicator i join tenant t using (tenant_id) where t.slug = 'qianjiang'").await;
 
-    backend::demo::add(&app.admin, 3, chrono::Utc::now()).await.unwrap();
+    backend::ops::demo::add(&app.admin, 3, chrono::Utc::now()).await.unwrap();
     let (_, tenants) = app.get_json("/api/v1/tenants").await;
     let demo: Vec<&Value> = tenants.as_array().unwrap().iter().filter(|t| t["is_demo"] == true).collect();
     assert_eq!(demo.len(), 3);
@@ -168,7 +169,7 @@ async fn demo_districts_are_labelled_separate_and_removable(pool: PgPool) {
         body["indicator"]["rows"].as_array().unwrap().iter().map(|r| r["progress"].as_f64().unwrap()).collect();
     assert!(progress.windows(2).all(|w| w[0] >= w[1]), "ranked by progress: {progress:?}");
 
-    assert_eq!(backend::demo::remove(&app.admin).await.unwrap(), 3);
+    assert_eq!(backend::ops::demo::remove(&app.admin).await.unwrap(), 3);
     assert_eq!(counts("select count(*) from tenant where is_demo").await, 0);
     assert_eq!(counts("select count(*) from region where slug = 'demo'").await, 0);
     assert_eq!(
@@ -232,7 +233,7 @@ async fn standings_differing_from_the_indicators(admin: &PgPool) -> i64 {
 /// The comparison reads the rollups the write triggers keep; after approvals, a task
 /// update, a plan withdrawn to draft and a district removed, they still say what
 /// aggregating every indicator and task from scratch says.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_write(pool: PgPool) {
     let app = spawn_app(pool).await;
     two_districts(&app).await;
@@ -379,10 +380,10 @@ async fn the_rollups_agree_with_aggregating_from_scratch_after_every_kind_of_wri
 
 /// A region's districts come a page at a time, in the order asked for; pages do not overlap
 /// and together hold every district once. Bad paging is a 400.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_comparison_comes_in_pages_in_the_order_asked_for(pool: PgPool) {
     let app = spawn_app(pool).await;
-    backend::demo::add(&app.admin, 5, chrono::Utc::now()).await.unwrap();
+    backend::ops::demo::add(&app.admin, 5, chrono::Utc::now()).await.unwrap();
     app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
     let platform = app.sign_in("platform@planboard.cn").await;
     let get = |query: String| {

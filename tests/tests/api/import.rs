@@ -25,12 +25,13 @@ async fn export(app: &TestApp, client: &reqwest::Client, slug: &str, plan: &str)
     response.json().await.unwrap()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn an_exported_plan_imports_into_an_empty_tenant_as_the_same_plan(pool: PgPool) {
     let app = setup(pool).await;
     let platform = app.sign_in(PLATFORM).await;
     let original = export(&app, &platform, "qianjiang", &app.seed_plan_id().await.to_string()).await;
-    let seeded = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap().plans.remove(0);
+    let seeded =
+        backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap().plans.remove(0);
     assert_eq!(original, seeded, "the export is the seed document");
     let body = serde_json::to_vec(&original).unwrap();
     let url = app.url("/api/v1/tenants/xiushan/plans/import");
@@ -71,13 +72,13 @@ async fn an_exported_plan_imports_into_an_empty_tenant_as_the_same_plan(pool: Pg
     assert_eq!(actions.len(), 1);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn bad_documents_are_refused_with_their_place_and_write_nothing(pool: PgPool) {
     let app = setup(pool).await;
     let platform = app.sign_in(PLATFORM).await;
     let url = app.url("/api/v1/tenants/xiushan/plans/import");
     let mut doc: Value = serde_json::to_value(
-        backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap().plans.remove(0),
+        backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap().plans.remove(0),
     )
     .unwrap();
     doc["indicators"][3]["area"] = "不存在的类别".into();
@@ -105,11 +106,12 @@ async fn bad_documents_are_refused_with_their_place_and_write_nothing(pool: PgPo
     assert_eq!(n, 1);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_published_text_imports_as_the_seeded_plan(pool: PgPool) {
     let app = setup(pool).await;
     let platform = app.sign_in(PLATFORM).await;
-    let seeded = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap().plans.remove(0);
+    let seeded =
+        backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap().plans.remove(0);
     let text = seeded.source_text.clone().unwrap();
     let url = app.url("/api/v1/tenants/xiushan/plans/import");
     let response =
@@ -147,7 +149,7 @@ async fn approved_output(app: &TestApp) -> (reqwest::Client, uuid::Uuid) {
     (admin, output)
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_workbook_export_carries_the_history_and_imports_back_as_the_same_plan(pool: PgPool) {
     let app = setup(pool).await;
     approved_output(&app).await;
@@ -179,7 +181,7 @@ async fn the_workbook_export_carries_the_history_and_imports_back_as_the_same_pl
     assert_eq!(again.json::<Value>().await.unwrap()["outcome"], "already_present");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_template_downloads_for_anyone_and_names_the_cells_left_empty(pool: PgPool) {
     let app = setup(pool).await;
     let response = app.get("/api/v1/import/template.xlsx").await;
@@ -199,7 +201,7 @@ async fn the_template_downloads_for_anyone_and_names_the_cells_left_empty(pool: 
     assert_eq!(places, ["规划!B2", "规划!B3", "规划!B5", "规划!B6", "规划!B7"]);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_csv_with_a_bad_cell_is_refused_at_its_line_and_imports_once_fixed(pool: PgPool) {
     let app = setup(pool).await;
     let platform = app.sign_in(PLATFORM).await;
@@ -230,7 +232,7 @@ async fn a_csv_with_a_bad_cell_is_refused_at_its_line_and_imports_once_fixed(poo
     assert_eq!(report["counts"]["organisations"], 3);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_public_gets_the_workbook_of_a_public_plan_with_approved_values_only(pool: PgPool) {
     let app = setup(pool).await;
     let (admin, output) = approved_output(&app).await;

@@ -1,7 +1,7 @@
 //! Row-level security as the second wall: the server's role sees only the tenants its
 //! transaction names, whatever the query asks for.
 
-use backend::db;
+use backend::infra::db;
 use sqlx::PgPool;
 use tests::{app_role_pool, spawn_app};
 use uuid::Uuid;
@@ -24,7 +24,7 @@ async fn second_tenant(admin: &PgPool) -> Uuid {
     tenant
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_query_without_tenant_filter_sees_only_the_context_tenant(pool: PgPool) {
     let app = spawn_app(pool).await;
     let other = second_tenant(&app.admin).await;
@@ -55,7 +55,7 @@ async fn a_query_without_tenant_filter_sees_only_the_context_tenant(pool: PgPool
 /// A region read context (a supervisor's comparison) sees the rollups and catalog standings
 /// of that region's districts, no others, nothing else (not even their plans), and writes
 /// nothing. A district moved to another region takes its rows along.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let other = second_tenant(&app.admin).await;
@@ -106,7 +106,7 @@ async fn a_region_context_reads_its_districts_and_writes_nothing(pool: PgPool) {
     assert_eq!(plans, 0, "a region context reads the comparison's tables only");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn without_a_tenant_context_no_tenant_row_is_visible(pool: PgPool) {
     let app = spawn_app(pool).await;
     for table in
@@ -118,7 +118,7 @@ async fn without_a_tenant_context_no_tenant_row_is_visible(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_tenant_context_does_not_outlive_its_transaction(pool: PgPool) {
     let app = spawn_app(pool).await;
     let single = sqlx::postgres::PgPoolOptions::new()
@@ -137,7 +137,7 @@ async fn the_tenant_context_does_not_outlive_its_transaction(pool: PgPool) {
     assert_eq!(n, 0);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_server_refuses_a_role_that_bypasses_row_level_security(pool: PgPool) {
     // `pool` is the superuser the tests create databases with.
     let err = db::ensure_rls_applies(&pool).await.unwrap_err();
@@ -147,7 +147,7 @@ async fn the_server_refuses_a_role_that_bypasses_row_level_security(pool: PgPool
     app_pool.close().await;
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_audit_trail_is_append_only_for_the_server(pool: PgPool) {
     let app = spawn_app(pool).await;
     for statement in ["update audit_event set action = 'x'", "delete from audit_event"] {
@@ -159,7 +159,7 @@ async fn the_audit_trail_is_append_only_for_the_server(pool: PgPool) {
 /// Every table with a `tenant_id` has row-level security, forced, except the two whose rows
 /// must be read before a tenant context exists: `tenant` itself and `role_grant` (who the
 /// caller is), both of which the application reads by key and never lists across tenants.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_tenant_owned_table_has_forced_row_level_security(pool: PgPool) {
     let unguarded: Vec<String> = sqlx::query_scalar(
         "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace

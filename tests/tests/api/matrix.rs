@@ -204,7 +204,7 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
     .execute(&app.admin)
     .await
     .unwrap();
-    let bundle = backend::seed::parse_bundle("qianjiang.json", backend::seed::BUNDLES[0].1).unwrap();
+    let bundle = backend::ops::seed::parse_bundle("qianjiang.json", backend::ops::seed::BUNDLES[0].1).unwrap();
     let mut doc = bundle.plans[0].clone();
     doc.visibility = shared::model::Visibility::Internal;
     let mut plans = HashMap::new();
@@ -221,7 +221,7 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
             .execute(&mut *tx)
             .await
             .unwrap();
-        let stored = backend::plan_store::store_plan(&mut tx, tenant, None, &doc).await.unwrap();
+        let stored = backend::plans::store::store_plan(&mut tx, tenant, None, &doc).await.unwrap();
         tx.commit().await.unwrap();
         plans.insert(slug, stored.plan_id());
     }
@@ -293,12 +293,12 @@ fn email(caller: &str) -> Option<&'static str> {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
     let app = spawn_app(pool).await;
     let rows = rows();
 
-    let listed: BTreeSet<_> = backend::http::api_routes().into_iter().collect();
+    let listed: BTreeSet<_> = backend::web::api_routes().into_iter().collect();
     let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
     assert_eq!(covered, listed, "the matrix must have one row per API route, no more, no less");
 
@@ -435,11 +435,11 @@ async fn sign_in_from(app: &TestApp, caller: &str, c: usize, sign_ins: &mut u8) 
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
     let app = spawn_app(pool).await;
     let rows = rows();
-    let listed: BTreeSet<_> = backend::http::api_routes().into_iter().collect();
+    let listed: BTreeSet<_> = backend::web::api_routes().into_iter().collect();
     let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
     assert_eq!(covered, listed, "every API route is sent hostile input");
     let world = world(&app).await;

@@ -39,7 +39,7 @@ async fn status(app: &TestApp, path: &str, cookie: &str) -> u16 {
     response.status().as_u16()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_session_ended_through_one_instance_is_refused_by_another_at_once(pool: PgPool) {
     let (a, b) = two_instances(pool).await;
     let cookie = session_cookie(&a, ADMIN).await;
@@ -57,7 +57,7 @@ async fn a_session_ended_through_one_instance_is_refused_by_another_at_once(pool
 
 /// A change straight in PostgreSQL (as another service or an operator would make it) applies
 /// to the next request of every instance.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn grants_and_deactivation_changed_in_postgresql_apply_to_the_next_request(pool: PgPool) {
     let (a, b) = two_instances(pool).await;
     let cookie = session_cookie(&a, ADMIN).await;
@@ -80,7 +80,7 @@ async fn grants_and_deactivation_changed_in_postgresql_apply_to_the_next_request
 
 /// A plan made internal straight in PostgreSQL is hidden from the public on the next read of
 /// every instance (the mirror keeps plans, and drops them when told they changed).
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_plan_withdrawn_in_postgresql_is_hidden_on_the_next_read(pool: PgPool) {
     let (a, b) = two_instances(pool).await;
     let cookie = session_cookie(&a, ADMIN).await;
@@ -99,7 +99,7 @@ async fn a_plan_withdrawn_in_postgresql_is_hidden_on_the_next_read(pool: PgPool)
 
 /// Writes through either instance, each followed at once by a read through the other: every
 /// read names the version the write made.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_read_after_a_write_on_another_instance_carries_its_version(pool: PgPool) {
     let (a, b) = two_instances(pool).await;
     let plan = a.seed_plan_id().await;
@@ -144,7 +144,7 @@ async fn until_mirrored(app: &TestApp, cookie: &str) {
 
 /// While the listening connection is lost, requests read PostgreSQL (and stay exact); the
 /// mirror listens again by itself.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_lost_listening_connection_falls_back_to_postgresql_and_recovers(pool: PgPool) {
     // The other instance lives to the end: dropping a TestApp ends every server session of
     // the database, this instance's listening connection too (`_` alone would drop it here).
@@ -193,7 +193,7 @@ impl Drop for Stalled {
 /// The race the barriers close: a change committed, but its notification not yet applied
 /// (here: the listening backend is frozen). The next request must not be answered from the
 /// mirror's old copy.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_change_whose_notification_is_late_is_never_read_stale(pool: PgPool) {
     let app = spawn_with_redis(seeded(pool).await, Some(&redis_url())).await;
     app.add_user(ADMIN, Role::TenantAdmin, Some("qianjiang"), None, &[]).await;

@@ -15,7 +15,7 @@ const PLAN_CSV: &str = "[规划]\n标题,秀山县数字经济发展规划\n发�
                         [指标]\n领域,指标名称,单位,基期值,目标值\n数字产业,软件业务收入,亿元,12,≥30\n\
                         [任务]\n领域,序号,任务,牵头单位,完成时限\n数字产业,1,建设数据中心,县经信局,2025\n";
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_district_is_created_imported_handed_over_and_published(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user(PLATFORM, Role::PlatformAdmin, None, None, &[]).await;
@@ -135,7 +135,7 @@ async fn a_district_is_created_imported_handed_over_and_published(pool: PgPool) 
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_withdrawn_grant_stops_working_at_once(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;

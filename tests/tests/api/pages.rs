@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 use tests::spawn_app;
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_plan_page_is_rendered_whole_on_the_server(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -23,7 +23,7 @@ async fn the_plan_page_is_rendered_whole_on_the_server(pool: PgPool) {
     assert_eq!(html.matches("<script").count(), html.matches(&format!("nonce=\"{nonce}\"")).count());
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_area_filter_lives_in_the_url(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -34,7 +34,7 @@ async fn the_area_filter_lives_in_the_url(pool: PgPool) {
     assert!(html.contains("aria-current=\"page\""));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn unit_deadline_and_status_filters_live_in_the_url(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -68,7 +68,7 @@ async fn unit_deadline_and_status_filters_live_in_the_url(pool: PgPool) {
     assert!(sorted.matches("class=\"group\"").count() < page("").await.matches("class=\"group\"").count());
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn missing_pages_answer_404(pool: PgPool) {
     let app = spawn_app(pool).await;
     for path in [
@@ -82,7 +82,7 @@ async fn missing_pages_answer_404(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_language_switch_sticks(pool: PgPool) {
     let app = spawn_app(pool).await;
     let response = app.get("/lang/en").await;
@@ -96,7 +96,7 @@ async fn the_language_switch_sticks(pool: PgPool) {
     assert!(html.contains("黔江区"));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_response_carries_security_headers(pool: PgPool) {
     let app = spawn_app(pool).await;
     for path in ["/", "/api/v1/tenants", "/healthz", "/api/v1/nothing"] {
@@ -110,7 +110,7 @@ async fn every_response_carries_security_headers(pool: PgPool) {
 
 /// Pages, the browser bundle and long lists go gzipped to clients that accept it, and unzip
 /// to what others get; small answers and clients that do not accept it get the bytes as they are.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn large_responses_go_gzipped_to_clients_that_accept_it(pool: PgPool) {
     use std::io::Read;
     let app = spawn_app(pool).await;
@@ -147,7 +147,7 @@ async fn large_responses_go_gzipped_to_clients_that_accept_it(pool: PgPool) {
     assert!(small.headers().get("content-encoding").is_none(), "a list of one district goes as it is");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", shared::model::Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -181,10 +181,10 @@ async fn an_indicator_page_charts_its_approved_values(pool: PgPool) {
 /// A region of more than a hundred districts is compared a page at a time: the page says
 /// which districts it shows of how many, ranks on from the page before, and links the pages
 /// either side in the same order.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_comparison_page_pages_through_a_large_region(pool: PgPool) {
     let app = spawn_app(pool).await;
-    backend::demo::add(&app.admin, 101, chrono::Utc::now()).await.unwrap();
+    backend::ops::demo::add(&app.admin, 101, chrono::Utc::now()).await.unwrap();
     app.add_user("platform@planboard.cn", shared::model::Role::PlatformAdmin, None, None, &[]).await;
     let platform = app.sign_in("platform@planboard.cn").await;
     let page = |query: &'static str| {

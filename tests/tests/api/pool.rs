@@ -5,7 +5,7 @@ use sqlx::PgPool;
 use std::time::Duration;
 use tests::{app_role_pool, seeded, spawn_on_pool};
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_connection_ended_while_idle_is_replaced_before_use(pool: PgPool) {
     // The server's pool, trusting no idle time at all: a connection ended after its last use
     // has been idle longer than that by the next request (the server trusts a second, and

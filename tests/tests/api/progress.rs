@@ -61,7 +61,7 @@ async fn dashboard(app: &TestApp, plan: Uuid) -> Value {
     body
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_worked_example_of_industrial_output_is_on_track(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -101,7 +101,7 @@ async fn the_worked_example_of_industrial_output_is_on_track(pool: PgPool) {
     assert_eq!(board["areas"][1]["mean_progress"], Value::Null);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn energy_intensity_is_behind_then_achieved(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let energy = indicator(&app, "万元工业增加值能耗").await;
@@ -122,7 +122,7 @@ async fn energy_intensity_is_behind_then_achieved(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_reporter_reports_only_for_indicators_its_unit_answers_for(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -165,7 +165,7 @@ async fn a_reporter_reports_only_for_indicators_its_unit_answers_for(pool: PgPoo
     assert_eq!(indicator_row(&app, plan, output).await["status"], "no_data");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn bad_reports_are_refused_and_write_nothing(pool: PgPool) {
     let (app, _) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -206,7 +206,7 @@ async fn bad_reports_are_refused_and_write_nothing(pool: PgPool) {
     assert_eq!(n, 0);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_second_report_for_a_period_needs_an_explicit_correction_that_keeps_the_history(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -242,7 +242,7 @@ async fn a_second_report_for_a_period_needs_an_explicit_correction_that_keeps_th
     assert_eq!(values, [229.715, 200.0], "both reports stay, newest first");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn decisions_need_the_current_version_and_rejections_a_reason(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -270,7 +270,7 @@ async fn decisions_need_the_current_version_and_rejections_a_reason(pool: PgPool
     assert_eq!(send(admin.post(&url).json(&json!({"period": "2022", "value": 151}))).await.0, 201);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn each_report_write_is_audited_as_the_report_reads_before_and_after(pool: PgPool) {
     let (app, _) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -322,7 +322,7 @@ async fn each_report_write_is_audited_as_the_report_reads_before_and_after(pool:
     assert_eq!(read(&rejected["id"]).await, rejected);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn pending_values_never_reach_public_readers(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -336,7 +336,7 @@ async fn pending_values_never_reach_public_readers(pool: PgPool) {
     assert!(!html.contains("229.715"));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn task_updates_keep_history_and_drive_status_and_overdue(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     // Task 2 (due 2023) is led by 区经济信息委; the clock says 2024-06-01.
@@ -407,7 +407,7 @@ async fn task_updates_keep_history_and_drive_status_and_overdue(pool: PgPool) {
     assert_eq!(unit["completion"].as_f64().unwrap(), 1.0 / held as f64);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_dashboard_counts_what_the_lists_show(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     for (name, period, value) in [
@@ -441,7 +441,7 @@ async fn the_dashboard_counts_what_the_lists_show(pool: PgPool) {
 /// A decision names the indicator in its path: under another indicator the report is not
 /// found and stays undecided. An approval answers with the data version it made, which the
 /// next dashboard read has reached.
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_decision_under_the_wrong_indicator_changes_nothing(pool: PgPool) {
     let (app, plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;
@@ -495,7 +495,7 @@ async fn kept_and_recomputed(app: &TestApp, indicator: Uuid) -> (Value, Value) {
     (row(kept), row(recomputed.unwrap_or_default()))
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn each_approval_keeps_the_standing_recomputing_from_all_reports_gives(pool: PgPool) {
     let (app, _plan) = setup(pool).await;
     let output = indicator(&app, "规上工业总产值").await;

@@ -2,7 +2,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tests::spawn_app;
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn anyone_lists_the_tenants_with_their_region(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (status, body) = app.get_json("/api/v1/tenants").await;
@@ -14,7 +14,7 @@ async fn anyone_lists_the_tenants_with_their_region(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn anonymous_reads_the_public_plan(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (status, body) = app.get_json("/api/v1/tenants/qianjiang/plans").await;
@@ -32,7 +32,7 @@ async fn anonymous_reads_the_public_plan(pool: PgPool) {
     assert_eq!(plan["id"], app.seed_plan_id().await.to_string());
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn indicators_carry_every_field_of_the_contract(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -72,7 +72,7 @@ async fn indicators_carry_every_field_of_the_contract(pool: PgPool) {
     assert_eq!(energy["unit"], "吨标煤");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn tasks_carry_units_by_role_and_overdue_by_the_clock(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -104,7 +104,7 @@ async fn tasks_carry_units_by_role_and_overdue_by_the_clock(pool: PgPool) {
     assert_eq!(ids.len(), 1);
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn unknown_or_malformed_references_get_json_errors(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -125,7 +125,7 @@ async fn unknown_or_malformed_references_get_json_errors(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn internal_and_draft_plans_are_hidden_from_anonymous_readers(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -148,7 +148,7 @@ async fn internal_and_draft_plans_are_hidden_from_anonymous_readers(pool: PgPool
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_plan_is_not_reachable_through_another_tenant(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -164,7 +164,7 @@ async fn a_plan_is_not_reachable_through_another_tenant(pool: PgPool) {
     assert_eq!((status, list), (200, serde_json::json!([])));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn health_and_readiness_answer(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (status, body) = app.get_json("/healthz").await;
@@ -174,7 +174,7 @@ async fn health_and_readiness_answer(pool: PgPool) {
     assert_eq!(body["postgres"], "ok");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn readiness_fails_while_postgresql_is_unreachable(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (status, _) = app.get_json("/readyz").await;
@@ -184,9 +184,10 @@ async fn readiness_fails_while_postgresql_is_unreachable(pool: PgPool) {
         .acquire_timeout(std::time::Duration::from_millis(500))
         .connect_lazy("postgres://planboard_app@127.0.0.1:1/nowhere")
         .unwrap();
-    let clock = std::sync::Arc::new(backend::clock::FixedClock::at(tests::TODAY.parse().unwrap()));
-    let state = backend::app::AppState::new(nowhere, clock, tests::site_root(), backend::cache::ViewCache::disabled());
-    let server = backend::app::Application::build(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let clock = std::sync::Arc::new(backend::infra::clock::FixedClock::at(tests::TODAY.parse().unwrap()));
+    let state =
+        backend::startup::state(nowhere, clock, tests::site_root(), backend::infra::cache::ViewCache::disabled());
+    let server = backend::startup::Application::build(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let addr = server.local_addr().unwrap();
     tokio::spawn(server.run_until_stopped());
     let response = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();

@@ -10,7 +10,7 @@ async fn refused(pool: &PgPool, sql: &str) -> bool {
     result.is_err()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn check_constraints_refuse_malformed_rows(pool: PgPool) {
     let app = spawn_app(pool).await;
     let db = &app.admin;
@@ -57,7 +57,7 @@ async fn check_constraints_refuse_malformed_rows(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_row_cannot_point_at_another_tenants_rows(pool: PgPool) {
     let app = spawn_app(pool).await;
     sqlx::query("insert into tenant (region_id, slug, name) select region_id, 'other', '其他区' from region")

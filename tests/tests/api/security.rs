@@ -60,7 +60,7 @@ async fn session_cookie(app: &TestApp, email: &str) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn an_import_is_refused_before_its_body_is_read(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -99,7 +99,7 @@ async fn an_import_is_refused_before_its_body_is_read(pool: PgPool) {
     assert_eq!(status.as_deref(), Some("HTTP/1.1 413 Payload Too Large"), "an import over the limit");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn sign_in_redirects_only_to_a_path_of_this_site(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -145,7 +145,7 @@ async fn sign_in_redirects_only_to_a_path_of_this_site(pool: PgPool) {
     assert_eq!(response.headers()["location"], "/t/qianjiang?area=2", "a path of this site is kept");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_comparison_keeps_nothing_for_callers_it_refuses_or_keys_the_catalog_lacks(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("sup@cq.gov.cn", Role::Supervisor, None, Some("chongqing"), &[]).await;
@@ -186,7 +186,7 @@ async fn login_status(app: &TestApp, email: &str, password: &str) -> StatusCode 
         .status()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn another_spelling_of_an_address_shares_its_accounts_throttle(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("victim@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -199,7 +199,7 @@ async fn another_spelling_of_an_address_shares_its_accounts_throttle(pool: PgPoo
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn concurrent_wrong_guesses_get_no_more_password_checks_than_the_limit(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("victim@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -211,10 +211,10 @@ async fn concurrent_wrong_guesses_get_no_more_password_checks_than_the_limit(poo
     let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
     let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!(checked + refused, 29, "{statuses:?}");
-    assert!(checked <= backend::throttle::ACCOUNT_FREE_FAILURES as usize, "{checked} guesses were checked");
+    assert!(checked <= backend::auth::throttle::ACCOUNT_FREE_FAILURES as usize, "{checked} guesses were checked");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn nul_bytes_in_text_are_refused_with_a_clear_error(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -303,7 +303,7 @@ async fn server_function(client: &reqwest::Client, app: &TestApp, name: &str, ar
     client.post(app.url(&format!("/sfn/{name}"))).form(args).send().await.unwrap().status()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn server_functions_answer_refusals_as_the_api_does(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -327,7 +327,7 @@ async fn server_functions_answer_refusals_as_the_api_does(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_public_export_holds_exactly_what_the_public_page_shows(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -398,7 +398,7 @@ async fn login_from(client: &reqwest::Client, app: &TestApp, email: &str, passwo
     client.post(app.url("/api/v1/auth/login")).json(&body).send().await.unwrap().status()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_guesser_elsewhere_does_not_lock_the_owner_out(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("victim@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -411,7 +411,7 @@ async fn a_guesser_elsewhere_does_not_lock_the_owner_out(pool: PgPool) {
     assert_eq!(login_from(&owner, &app, "victim@qianjiang.gov.cn", PASSWORD).await, 200, "the owner gets in");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn signing_in_to_ones_own_account_does_not_reset_the_addresss_count(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("guesser@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -428,7 +428,7 @@ async fn signing_in_to_ones_own_account_does_not_reset_the_addresss_count(pool: 
     assert!(refused > 0, "27 guesses from one address were all checked");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn wrong_current_passwords_are_throttled_like_sign_ins(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -447,7 +447,7 @@ async fn wrong_current_passwords_are_throttled_like_sign_ins(pool: PgPool) {
     assert!(response.headers().contains_key("retry-after"));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn answers_to_a_signed_in_caller_are_private_and_secrets_are_not_stored(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -488,7 +488,7 @@ fn document_with_catalog_key(title: &str) -> serde_json::Value {
     })
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn only_platform_admins_set_catalog_keys_through_an_import(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -522,7 +522,7 @@ async fn only_platform_admins_set_catalog_keys_through_an_import(pool: PgPool) {
     assert_eq!(key_of("平台导入的规划").await.unwrap().as_deref(), Some("industrial_output_above_scale"));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn refused_anonymous_writes_stay_out_of_the_districts_audit_log(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("viewer@qianjiang.gov.cn", Role::Viewer, Some("qianjiang"), None, &[]).await;
@@ -572,7 +572,7 @@ async fn refused_anonymous_writes_stay_out_of_the_districts_audit_log(pool: PgPo
     assert_eq!(events().await.unwrap(), before + 1, "a signed-in caller's refusal is audited");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn identifiers_and_names_with_invisible_characters_are_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
@@ -603,7 +603,7 @@ async fn identifiers_and_names_with_invisible_characters_are_refused(pool: PgPoo
     assert_eq!((regions, users), (1, 1), "nothing was created");
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_form_that_cannot_be_read_goes_back_to_its_page_with_the_message(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -621,7 +621,7 @@ async fn a_form_that_cannot_be_read_goes_back_to_its_page_with_the_message(pool:
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn free_text_with_a_direction_override_is_shown_isolated(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -644,7 +644,7 @@ async fn free_text_with_a_direction_override_is_shown_isolated(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn anonymous_requests_and_sign_ins_are_limited_per_client_address(pool: PgPool) {
     use backend::config::{Rate, RatePolicy};
     let policy = RatePolicy {
@@ -708,7 +708,7 @@ async fn accept(client: &reqwest::Client, app: &TestApp, tenant: &str, link: &st
     response.url().to_string()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn an_invitation_is_a_one_time_link_that_grants_nothing_before_it_is_accepted(pool: PgPool) {
     let app = spawn_app(pool).await;
     sqlx::query(

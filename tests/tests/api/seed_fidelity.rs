@@ -30,7 +30,7 @@ fn names(v: &Value) -> Vec<String> {
     v.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_owned()).collect()
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_stored_source_is_the_published_document(pool: PgPool) {
     let app = spawn_app(pool).await;
     let stored = source_text(&app).await;
@@ -48,7 +48,7 @@ async fn the_stored_source_is_the_published_document(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_indicator_row_of_annex_1_is_seeded_as_printed(pool: PgPool) {
     let app = spawn_app(pool).await;
     let printed = indicator_lines(&source_text(&app).await);
@@ -88,7 +88,7 @@ async fn every_indicator_row_of_annex_1_is_seeded_as_printed(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_task_row_of_annex_2_is_seeded_as_printed(pool: PgPool) {
     let app = spawn_app(pool).await;
     let printed = task_lines(&source_text(&app).await);
@@ -120,7 +120,7 @@ async fn every_task_row_of_annex_2_is_seeded_as_printed(pool: PgPool) {
     assert!(names(&task3["responsible_units"]).contains(&"区招商投资局".to_owned()));
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn main_tasks_and_safeguards_are_seeded_with_their_units(pool: PgPool) {
     let app = spawn_app(pool).await;
     let text = source_text(&app).await;
@@ -151,7 +151,7 @@ async fn main_tasks_and_safeguards_are_seeded_with_their_units(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn seeding_twice_changes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let counts = || async {
@@ -166,7 +166,7 @@ async fn seeding_twice_changes_nothing(pool: PgPool) {
         out
     };
     let before = counts().await;
-    let report = backend::seed::seed(&app.admin).await.unwrap();
+    let report = backend::ops::seed::seed(&app.admin).await.unwrap();
     assert_eq!(report.created, 0);
     assert_eq!(counts().await, before);
     let orgs = before.iter().find(|(t, _)| *t == "organisation").unwrap().1;

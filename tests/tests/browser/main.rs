@@ -5,7 +5,7 @@ use sqlx::PgPool;
 use tests::browser::{self, screenshot, wait_for};
 use tests::spawn_app;
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_plan_page_hydrates_and_its_controls_work(pool: PgPool) {
     let app = spawn_app(pool).await;
     let plan = app.seed_plan_id().await;
@@ -77,7 +77,7 @@ async fn sign_out(c: &fantoccini::Client) {
     wait_for(c, "[data-testid=sign-in-link]").await;
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_reporter_reports_an_admin_approves_and_the_dashboard_changes(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user(ADMIN, shared::model::Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -143,7 +143,7 @@ async fn a_reporter_reports_an_admin_approves_and_the_dashboard_changes(pool: Pg
         .await;
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_supervisor_opens_the_comparison_and_drills_down(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user(SUPERVISOR, shared::model::Role::Supervisor, None, Some("chongqing"), &[]).await;
@@ -168,7 +168,7 @@ async fn a_supervisor_opens_the_comparison_and_drills_down(pool: PgPool) {
         .await;
 }
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn anonymous_readers_see_public_plans_and_approved_values_only(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user(ADMIN, shared::model::Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
@@ -204,7 +204,7 @@ const PASTED_PLAN: &str = "秀山县人民政府\n关于印发《秀山县数字
                            指标\t单位\t2022年\t2027年\n软件业务收入\t亿元\t12\t30\n数据中心机架\t个\t——\t≥500\n\
                            序号\t重点任务\t牵头部门\t完成时限\n1\t建设数据中心\t县经信局\t2025年\n";
 
-#[sqlx::test(migrator = "backend::db::MIGRATOR")]
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn a_platform_admin_onboards_a_district_through_the_pages(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user(PLATFORM, shared::model::Role::PlatformAdmin, None, None, &[]).await;

@@ -1,0 +1,269 @@
+//! Inviting people into a district by a one-time link (`/t/{slug}/invitations/{token}`),
+//! valid seven days. The inviter is shown the link once and gets the same answer whether or
+//! not the address has an account; no account and no grant exist before the link is
+//! accepted. A new person sets their own password there; an account holder accepts signed in
+//! as that account, seeing who invited them and to what. Only the token's SHA-256 is kept.
+
+use crate::audit::{self, Event};
+use crate::auth::access;
+use crate::auth::password;
+use crate::auth::session::{self, SessionPolicy};
+use crate::auth::users::{self, NewGrant, Password};
+use crate::error::{Error, Result};
+use crate::infra::db;
+use crate::tenancy::TenantRecord;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use shared::api::{InvitationPreview, InvitationState, InvitationView, NewInvitation};
+use shared::model::Role;
+use shared::page_data::Caller;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// How long a link stays valid.
+pub const VALID_FOR: Duration = Duration::days(7);
+
+/// The link to an invitation, as pages and answers give it.
+fn link(tenant: &str, token: &str) -> String {
+    format!("/t/{tenant}/invitations/{token}")
+}
+
+/// Platform admins and the tenant's admins invite into the tenant (a refusal audited).
+pub async fn create(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    tenant: &TenantRecord,
+    invitation: NewInvitation,
+) -> Result<InvitationView> {
+    let decision = access::manage_users(caller, tenant.reference());
+    crate::auth::audited::audited(pool, tenant, caller, "invitation.create", "tenant", tenant.tenant_id, decision)
+        .await?;
+    if !matches!(invitation.role, Role::TenantAdmin | Role::Reporter | Role::Viewer) {
+        return Err(Error::invalid(
+            "role",
+            format!("role: a tenant invites tenant_admin, reporter or viewer, not {}", invitation.role.as_str()),
+        ));
+    }
+    let email = users::check_email(&invitation.email)?;
+    let display_name = invitation.display_name.trim().to_owned();
+    if display_name.chars().count() > 200 {
+        return Err(users::UserError::DisplayNameTooLong.into());
+    }
+    shared::text::check_name(&display_name).map_err(users::UserError::DisplayName)?;
+    let grant = grant_of(tenant, invitation.role, &invitation.organisations);
+    let token = session::random_hex::<32>().map_err(|e| Error::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    let expires_at = now + VALID_FOR;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    users::check_grant(&mut tx, &grant).await?;
+    let id: Uuid = sqlx::query_scalar(
+        "insert into invitation (tenant_id, token_hash, email, display_name, role, organisations, invited_by,
+                                 created_at, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning invitation_id",
+    )
+    .bind(tenant.tenant_id)
+    .bind(session::hash_token(&token).as_slice())
+    .bind(&email)
+    .bind(&display_name)
+    .bind(invitation.role.as_str())
+    .bind(&invitation.organisations)
+    .bind(caller.user_id)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let after = json!({"email": email, "role": invitation.role, "organisations": invitation.organisations});
+    audit::append(&mut tx, Event::created(Some(tenant.tenant_id), caller.user_id, "invitation", id, after)).await?;
+    tx.commit().await?;
+    Ok(InvitationView {
+        id,
+        email,
+        role: invitation.role,
+        organisations: invitation.organisations,
+        link: link(&tenant.slug, &token),
+        expires_at,
+    })
+}
+
+fn grant_of(tenant: &TenantRecord, role: Role, organisations: &[String]) -> NewGrant {
+    NewGrant { role, tenant: Some(tenant.slug.clone()), region: None, organisations: organisations.to_vec() }
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    invitation_id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    organisations: Vec<String>,
+    invited_by: Option<String>,
+    invited_by_id: Option<Uuid>,
+    expires_at: DateTime<Utc>,
+    accepted_at: Option<DateTime<Utc>>,
+    account_exists: bool,
+}
+
+impl InvitationRow {
+    fn state(&self, now: DateTime<Utc>) -> InvitationState {
+        match self.accepted_at {
+            Some(_) => InvitationState::Accepted,
+            None if self.expires_at <= now => InvitationState::Expired,
+            None => InvitationState::Open,
+        }
+    }
+
+    fn role(&self) -> Result<Role> {
+        self.role.parse().map_err(|e: shared::model::UnknownWord| Error::Internal(e.into()))
+    }
+}
+
+/// The invitation with `token` in the tenant (404 when there is none), locked when `lock`.
+async fn find(conn: &mut sqlx::PgConnection, tenant: &TenantRecord, token: &str, lock: bool) -> Result<InvitationRow> {
+    let sql = format!(
+        "select i.invitation_id, i.email, i.display_name, i.role, i.organisations,
+                case when u.email is null then null
+                     when u.display_name = '' then u.email
+                     else u.display_name || '（' || u.email || '）' end as invited_by,
+                i.invited_by as invited_by_id, i.expires_at, i.accepted_at,
+                exists (select 1 from app_user a where lower(a.email) = lower(i.email)) as account_exists
+         from invitation i left join app_user u on u.user_id = i.invited_by
+         where i.tenant_id = $1 and i.token_hash = $2 {}",
+        if lock { "for update of i" } else { "" }
+    );
+    sqlx::query_as(&sql)
+        .bind(tenant.tenant_id)
+        .bind(session::hash_token(token).as_slice())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(Error::NotFound("invitation"))
+}
+
+/// What the link shows whoever holds it.
+pub async fn preview(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    tenant: &TenantRecord,
+    token: &str,
+) -> Result<InvitationPreview> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let found = find(&mut tx, tenant, token, false).await?;
+    let signed_in_as = match caller.user_id {
+        Some(id) => {
+            sqlx::query_scalar("select email from app_user where user_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(InvitationPreview {
+        tenant: tenant.summary(),
+        token: token.to_owned(),
+        state: found.state(now),
+        role: found.role()?,
+        email: found.email,
+        display_name: found.display_name,
+        organisations: found.organisations,
+        invited_by: found.invited_by,
+        expires_at: found.expires_at,
+        account_exists: found.account_exists,
+        signed_in_as,
+    })
+}
+
+fn refuse_unless_open(state: InvitationState) -> Result<()> {
+    match state {
+        InvitationState::Open => Ok(()),
+        InvitationState::Accepted => Err(Error::Conflict("this invitation has been used".into())),
+        InvitationState::Expired => Err(Error::Conflict("this invitation has expired".into())),
+    }
+}
+
+/// A new person's answer to the link: the name and password of their account.
+pub struct Newcomer {
+    pub display_name: String,
+    pub password: String,
+}
+
+/// What accepting did.
+pub struct Accepted {
+    pub user_id: Uuid,
+    /// A new account is signed in at once: its session's token.
+    pub session: Option<String>,
+}
+
+/// Accepts the invitation `token`: signed in as the invited address, or as `newcomer` when no
+/// account has it. An invitation is accepted once, before it expires.
+pub async fn accept(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+    caller: &Caller,
+    tenant: &TenantRecord,
+    token: &str,
+    newcomer: Option<Newcomer>,
+) -> Result<Accepted> {
+    // An unknown, used or expired link costs no password hash (argon2 is the expensive part).
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let state = find(&mut tx, tenant, token, false).await?.state(now);
+    tx.commit().await?;
+    refuse_unless_open(state)?;
+    let hash = match (&caller.user_id, &newcomer) {
+        (None, Some(n)) => {
+            password::check_strength(&n.password).map_err(|e| Error::invalid("password", format!("password: {e}")))?;
+            Some(password::hash(n.password.clone()).await.map_err(|e| Error::Internal(e.into()))?)
+        }
+        _ => None,
+    };
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    // Locked and looked at again: a concurrent acceptance of the same link waits here.
+    let found = find(&mut tx, tenant, token, true).await?;
+    refuse_unless_open(found.state(now))?;
+    let grant = grant_of(tenant, found.role()?, &found.organisations);
+    let (user_id, session) = match (caller.user_id, hash) {
+        (Some(user_id), _) => {
+            let email: String = sqlx::query_scalar("select email from app_user where user_id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if !email.eq_ignore_ascii_case(&found.email) {
+                return Err(Error::Forbidden);
+            }
+            users::add_grant(&mut tx, found.invited_by_id, user_id, &email, &grant).await?;
+            (user_id, None)
+        }
+        (None, Some(hash)) => {
+            let name = newcomer.map(|n| n.display_name).filter(|n| !n.trim().is_empty()).unwrap_or(found.display_name);
+            let added =
+                users::add_user(&mut tx, found.invited_by_id, &found.email, &name, Password::NewAccount(&hash), &grant)
+                    .await?;
+            let token = session::create(&mut tx, added.user_id, now, policy).await.map_err(Error::Internal)?;
+            (added.user_id, Some(token))
+        }
+        (None, None) => return Err(Error::Unauthorized),
+    };
+    sqlx::query("update invitation set accepted_at = $3, accepted_by = $4 where tenant_id = $1 and invitation_id = $2")
+        .bind(tenant.tenant_id)
+        .bind(found.invitation_id)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        Event {
+            tenant_id: Some(tenant.tenant_id),
+            actor: Some(user_id),
+            action: "invitation.accept".into(),
+            entity: "invitation",
+            entity_id: found.invitation_id.to_string(),
+            before: None,
+            after: Some(json!({"email": found.email, "role": found.role})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Accepted { user_id, session })
+}

@@ -1,0 +1,6 @@
+//! Command-line tasks that write data.
+
+/// `backend demo`: synthetic districts, labelled as such, in their own region.
+pub mod demo;
+/// `backend seed`: the tenants whose plans ship with Planboard.
+pub mod seed;

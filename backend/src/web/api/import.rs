@@ -1,0 +1,125 @@
+//! `POST /api/v1/tenants/{slug}/plans/import[?dry_run=true]` and the plan's canonical JSON
+//! export.
+
+use crate::error::{Error, Result, parse_id};
+use crate::import;
+use crate::infra::db;
+use crate::mirror::Freshness;
+use crate::plans::read;
+use crate::state::AppState;
+use crate::web::api::routes::ApiRoutes;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::import_report::ImportOutcome;
+use shared::page_data::Caller;
+
+pub fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.post("/api/v1/tenants/{slug}/plans/import", import_plan)
+        .get("/api/v1/tenants/{slug}/plans/{id}/export.json", export_plan)
+        .get("/api/v1/tenants/{slug}/plans/{id}/export.xlsx", export_workbook)
+        .get("/api/v1/import/template.xlsx", template)
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn workbook(bytes: Vec<u8>, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    ([(header::CONTENT_TYPE, XLSX.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// The blank import template; anyone may download it.
+async fn template() -> Result<Response> {
+    let bytes = import::xlsx::template().map_err(|e| Error::Internal(e.into()))?;
+    Ok(workbook(bytes, "planboard-import-template.xlsx"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// 200 with the report for a dry run or a plan already there, 201 when created, 422 when
+/// the document has errors (nothing written in any case but 201).
+/// The caller is admitted and the announced size checked before the body is read.
+async fn import_plan(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(fresh): Extension<Freshness>,
+    Path(slug): Path<String>,
+    query: std::result::Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    request: Request,
+) -> Result<Response> {
+    let Query(query) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let tenant = state.tenant(&fresh, &slug).await?;
+    import::admit(&state.pool, &tenant, &caller).await?;
+    let body = upload(request, &state).await?;
+    let reading = import::read_within_budget(body.to_vec()).await;
+    let report = import::import(&state.pool, &tenant, Some(&caller), reading, query.dry_run).await?;
+    let status = match report.outcome {
+        ImportOutcome::Created => StatusCode::CREATED,
+        ImportOutcome::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ImportOutcome::DryRun | ImportOutcome::AlreadyPresent => StatusCode::OK,
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+/// An upload's body, once its sender is admitted: 413 at once when it announces more than
+/// an import takes, and when it sends more.
+pub(super) async fn upload(request: Request, state: &AppState) -> Result<Bytes> {
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > import::MAX_BYTES as u64) {
+        return Err(Error::PayloadTooLarge);
+    }
+    Bytes::from_request(request, state).await.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+        _ => Error::BadRequest(e.body_text()),
+    })
+}
+
+/// The plan `id` of tenant `slug` as a document, if the caller may see it, with the history
+/// the caller may read when `with_history`.
+async fn exported(
+    state: &AppState,
+    caller: &Caller,
+    (slug, id): (String, String),
+    with_history: bool,
+) -> Result<(uuid::Uuid, shared::plan_document::PlanDocument, Option<import::xlsx::History>)> {
+    let plan_id = parse_id("plan", &id)?;
+    let tenant = crate::tenancy::find_tenant(&state.pool, &slug).await?;
+    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
+    let visible = read::visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    let document = import::export::document(&mut tx, plan_id).await?;
+    let internal = visible.scope == crate::auth::access::TenantScope::Internal;
+    let history = if with_history { Some(import::export::history(&mut tx, plan_id, internal).await?) } else { None };
+    tx.commit().await?;
+    Ok((plan_id, document, history))
+}
+
+async fn export_plan(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(path): Path<(String, String)>,
+) -> Result<Response> {
+    let (plan_id, document, _) = exported(&state, &caller, path, false).await?;
+    let disposition = format!("attachment; filename=\"plan-{plan_id}.json\"");
+    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
+}
+
+/// The plan with its reports and task updates as a workbook (what the caller may read of
+/// them); its plan sheets import back as the same plan.
+async fn export_workbook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(path): Path<(String, String)>,
+) -> Result<Response> {
+    let (plan_id, document, history) = exported(&state, &caller, path, true).await?;
+    let history = history.unwrap_or_default();
+    let bytes = import::xlsx::export(&document, &history).map_err(|e| Error::Internal(e.into()))?;
+    Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))
+}

@@ -1,0 +1,61 @@
+//! The HTTP layer: the API, the forms and the pages, merged here under the cross-cutting
+//! layers (caller resolution, CSRF check, security headers, body limit, tracing). Handlers
+//! extract what they need, call one domain function and shape the answer.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod forms;
+pub mod middleware;
+pub mod page_data;
+pub mod pages;
+pub mod redirect;
+pub mod respond;
+pub mod versions;
+
+use crate::error::Error;
+use crate::state::AppState;
+pub use api::api_routes;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+pub use middleware::rate_limit::ClientAddress;
+use middleware::{caller, csrf, nul_bytes, observe, rate_limit, security};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+
+/// Largest request body accepted (plan imports are the largest bodies).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Bodies smaller than this go as they are: compressing them saves next to nothing.
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
+
+/// Gzip for clients that accept it: a page listing every district of the country is
+/// 700 KB to 1.2 MB of HTML, a tenth of that gzipped. Responses already encoded (the
+/// aggregate views keep their own gzip, `cache::View`) go as they are.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let worth_it = SizeAbove::new(COMPRESS_ABOVE_BYTES)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE);
+    CompressionLayer::new().compress_when(worth_it)
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api::api().into_parts();
+    Router::new()
+        .merge(api)
+        .route("/api/v1/{*rest}", axum::routing::any(|| async { Error::NotFound("resource") }))
+        .merge(forms::work::router())
+        .merge(forms::admin::router())
+        .merge(pages::router(&state))
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(from_fn_with_state(state.clone(), caller::resolve))
+        .layer(from_fn(nul_bytes::refuse))
+        .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(from_fn(security::headers))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(compression())
+        .layer(from_fn_with_state(state.clone(), observe::observe))
+        .with_state(state)
+}
