@@ -150,7 +150,7 @@ async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Resu
              select ta.organisation_id, t.status, t.ongoing, t.due_year, bool_or(ta.role = 'lead') as leads
              from task_assignment ta join task t on t.task_id = ta.task_id
              where t.plan_id = $1 and ta.role in ('lead', 'responsible')
-             group by ta.organisation_id, t.task_id)
+             group by ta.organisation_id, t.task_id, t.tenant_id)
          select o.organisation_id, o.name,
                 count(*) filter (where t.leads) as lead,
                 count(*) filter (where not t.leads) as responsible,

@@ -74,3 +74,51 @@ async fn a_row_cannot_point_at_another_tenants_rows(pool: PgPool) {
     let result = sqlx::raw_sql(sql).execute(&mut *tx).await;
     assert!(result.is_err(), "a cross-tenant assignment was accepted");
 }
+
+/// Tables whose `tenant_id` may be null, and why they are not distributed by tenant: they are
+/// local tables of the platform (docs/architecture.md, "Keys carry the tenant").
+const LOCAL_TABLES: &[(&str, &str)] = &[
+    ("audit_event", "events outside any tenant (platform admins' writes, sign-ins) have none"),
+    ("role_grant", "platform admins' and supervisors' grants belong to no tenant"),
+];
+
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn every_key_of_a_tenant_table_includes_the_tenant(pool: PgPool) {
+    // Every unique index (primary keys and unique constraints are ones) of every table with a
+    // tenant_id column, and whether the index covers that column.
+    let rows: Vec<(String, bool, String, bool)> = sqlx::query_as(
+        "select c.relname::text, a.attnotnull, i.relname::text, a.attnum = any(x.indkey::smallint[])
+         from pg_class c
+         join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+         join pg_index x on x.indrelid = c.oid and x.indisunique
+         join pg_class i on i.oid = x.indexrelid
+         where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+         order by 1, 3",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut wrong = Vec::new();
+    for (table, not_null, index, covered) in &rows {
+        // The tenant table is where the key comes from: a reference table, its slug unique
+        // across the platform.
+        if table == "tenant" {
+            continue;
+        }
+        if !not_null {
+            if !LOCAL_TABLES.iter().any(|(t, _)| t == table) {
+                wrong
+                    .push(format!("{table}: tenant_id may be null; make it not null, or document it as a local table"));
+            }
+        } else if !covered {
+            wrong.push(format!("{table}: the key {index} does not include tenant_id"));
+        }
+    }
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let tables: std::collections::BTreeSet<&str> = rows.iter().map(|(t, _, _, _)| t.as_str()).collect();
+    for expected in ["plan", "indicator", "indicator_report", "task_update", "organisation", "import_draft"] {
+        assert!(tables.contains(expected), "the check saw no key of {expected}: {tables:?}");
+    }
+    assert!(rows.len() >= 25, "only {} keys seen", rows.len());
+}
