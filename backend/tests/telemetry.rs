@@ -31,6 +31,17 @@ fn attribute<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
     item["attributes"].as_array()?.iter().find(|a| a["key"] == key).map(|a| &a["value"])
 }
 
+/// The server process, killed when the test ends before it stopped the server (a failed
+/// check), so that a failure leaves no server connected to the test's database.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     backend::ops::seed::seed(&pool).await.unwrap();
@@ -48,7 +59,7 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     let options = pool.connect_options();
     let database = options.get_database().unwrap().to_owned();
     let port = free_port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
+    let mut server = Server(std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
         .arg("serve")
         .env("DATABASE_URL", format!("postgres://planboard_app:planboard_app@127.0.0.1:5432/{database}"))
         .env("PLANBOARD_ADDR", format!("127.0.0.1:{port}"))
@@ -61,10 +72,10 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
         .env("PLANBOARD_LOG_FORMAT", "json")
         .stdout(std::process::Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap());
     // The server says where it listens once it does; its other lines are the logs, kept for
     // the checks below.
-    let stdout = server.stdout.take().unwrap();
+    let stdout = server.0.stdout.take().unwrap();
     let (listening, ready) = tokio::sync::oneshot::channel();
     let reader = std::thread::spawn(move || {
         let mut listening = Some(listening);
@@ -97,10 +108,10 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
         .unwrap();
     assert_eq!(response.status(), 200);
     // SIGTERM: the server finishes, flushes traces and metrics, and exits.
-    let stopped = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    let stopped = std::process::Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status().unwrap();
     assert!(stopped.success());
     // Waited for off this (single-threaded) runtime, which also runs the receiver.
-    let status = tokio::task::spawn_blocking(move || server.wait()).await.unwrap().unwrap();
+    let status = tokio::task::spawn_blocking(move || server.0.wait()).await.unwrap().unwrap();
     assert!(status.success(), "the server exits cleanly on SIGTERM: {status:?}");
     // Structured logs carry the trace id of the request they belong to.
     let logs = reader.join().unwrap();
