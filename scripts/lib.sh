@@ -109,8 +109,8 @@ ensure_browser() {
 }
 
 # Builds the browser bundle into target/site/pkg. $1: dev or release.
-build_site() {
-  local profile_flag=() dir=debug strip=()
+build_site() { # dev|release [site folder, default target/site]
+  local profile_flag=() dir=debug strip=() site=${2:-target/site}
   # Release: size-optimised with LTO, names stripped, component types erased (the
   # `erase_components` flag in .cargo/config.toml, for the server build too). binaryen's
   # wasm-opt -Oz was measured too: smaller raw (1.41 MB vs 1.60 MB) but larger gzipped
@@ -118,6 +118,16 @@ build_site() {
   if [ "$1" = release ]; then profile_flag=(--profile wasm-release); dir=wasm-release; strip=(--remove-name-section --remove-producers-section); fi
   log "building the browser bundle ($1)"
   cargo build -q -p frontend --lib --target wasm32-unknown-unknown --no-default-features --features hydrate "${profile_flag[@]}"
-  wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir target/site/pkg --out-name frontend \
+  wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir "$site/pkg" --out-name frontend \
     "target/wasm32-unknown-unknown/$dir/frontend.wasm"
+}
+
+# The hydrated bundle as it travels (release, gzipped) must stay within its budget: every
+# page waits for it before it becomes interactive. docs/benchmarks.md has its history.
+WASM_GZ_BUDGET_KB=500
+check_wasm_budget() {
+  build_site release target/site-release
+  local kb=$(( $(gzip -9 -c target/site-release/pkg/frontend_bg.wasm | wc -c) / 1024 ))
+  [ "$kb" -le "$WASM_GZ_BUDGET_KB" ] || die "the hydrated wasm is $kb KB gzipped, over its budget of $WASM_GZ_BUDGET_KB KB"
+  log "the hydrated wasm is $kb KB gzipped (budget $WASM_GZ_BUDGET_KB KB)"
 }

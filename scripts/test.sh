@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, unit tests, the API against a real PostgreSQL (a
+# Runs every test: formatting and lints, the browser bundle's size budget, unit tests, the API against a real PostgreSQL (a
 # fresh database per test), and the pages in a real headless Chromium. Starts PostgreSQL and
 # Redis and installs Chromium when missing.
 set -euo pipefail
@@ -16,6 +16,7 @@ log "checking formatting"
 cargo fmt --all --check
 log "linting"
 cargo clippy -q --workspace --all-targets -- -D warnings
+check_wasm_budget
 build_site dev
 
 # #[sqlx::test] creates (and drops) one database per test from this connection.
