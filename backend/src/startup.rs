@@ -32,8 +32,12 @@ pub fn state(pool: PgPool, clock: Arc<dyn Clock>, site_root: PathBuf, cache: Vie
         .site_pkg_dir("pkg")
         .build();
     let task_halves = Arc::new(TaskHalves::default());
-    let page_data =
-        Arc::new(BackendPageData { pool: pool.clone(), clock: clock.clone(), task_halves: task_halves.clone() });
+    let page_data = Arc::new(BackendPageData {
+        pool: pool.clone(),
+        clock: clock.clone(),
+        task_halves: task_halves.clone(),
+        cache: cache.clone(),
+    });
     let mirror = Arc::new(Mirror::start(&pool));
     let metrics = Metrics::new(cache.stats.clone(), mirror.stats().clone(), pool.clone());
     AppState::new(Shared {

@@ -67,6 +67,22 @@ pub async fn find_tenant(pool: &PgPool, slug: &str) -> Result<TenantRecord> {
         .ok_or(Error::NotFound("tenant"))
 }
 
+/// The tenant with id `tenant_id`.
+pub async fn find_tenant_by_id(conn: &mut PgConnection, tenant_id: Uuid) -> Result<TenantRecord> {
+    sqlx::query_as(&format!("select {TENANT_COLUMNS} where t.tenant_id = $1"))
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(Error::NotFound("tenant"))
+}
+
+/// Every region, real ones first.
+pub async fn regions(pool: &PgPool) -> Result<Vec<RegionView>> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select slug, name, name_en from region order by is_demo, slug").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(slug, name, name_en)| RegionView { slug, name, name_en }).collect())
+}
+
 /// What the schema accepts as a slug: lower-case letters, digits and hyphens, 1–63 long,
 /// not starting with a hyphen (it appears in URLs).
 fn check_slug(field: &'static str, slug: &str) -> Result<()> {
@@ -89,25 +105,29 @@ fn check_name(field: &'static str, name: &str, required: bool) -> Result<()> {
     shared::text::check_name(name).map_err(|problem| Error::invalid(field, format!("{field}: {problem}")))
 }
 
-pub async fn create_region(conn: &mut PgConnection, actor: Option<Uuid>, new: &NewRegion) -> Result<RegionView> {
+/// Creates a region (audited); the caller has been admitted as a platform admin.
+pub async fn create_region(pool: &PgPool, actor: Option<Uuid>, new: &NewRegion) -> Result<RegionView> {
     check_slug("slug", &new.slug)?;
     check_name("name", &new.name, true)?;
     check_name("name_en", &new.name_en, false)?;
+    let mut tx = pool.begin().await?;
     let id: Uuid =
         sqlx::query_scalar("insert into region (slug, name, name_en) values ($1, $2, $3) returning region_id")
             .bind(&new.slug)
             .bind(new.name.trim())
             .bind(new.name_en.trim())
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut *tx)
             .await
             .on_constraint("region_slug_key", || {
                 Error::Conflict(format!("a region with slug {:?} already exists", new.slug))
             })?;
-    audit::append(conn, Event::created(None, actor, "region", id, json!(new))).await?;
+    audit::append(&mut tx, Event::created(None, actor, "region", id, json!(new))).await?;
+    tx.commit().await?;
     Ok(RegionView { slug: new.slug.clone(), name: new.name.trim().to_owned(), name_en: new.name_en.trim().to_owned() })
 }
 
-pub async fn create_tenant(conn: &mut PgConnection, actor: Option<Uuid>, new: &NewTenant) -> Result<TenantSummary> {
+/// Creates a tenant in a region (audited); the caller has been admitted as a platform admin.
+pub async fn create_tenant(pool: &PgPool, actor: Option<Uuid>, new: &NewTenant) -> Result<TenantSummary> {
     check_slug("slug", &new.slug)?;
     check_name("name", &new.name, true)?;
     check_name("name_en", &new.name_en, false)?;
@@ -115,9 +135,10 @@ pub async fn create_tenant(conn: &mut PgConnection, actor: Option<Uuid>, new: &N
     if time_zone.parse::<chrono_tz::Tz>().is_err() {
         return Err(Error::invalid("time_zone", format!("time_zone: {time_zone:?} is not an IANA time zone")));
     }
+    let mut tx = pool.begin().await?;
     let region: Option<(Uuid, bool)> = sqlx::query_as("select region_id, is_demo from region where slug = $1")
         .bind(&new.region)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(&mut *tx)
         .await?;
     let Some((region_id, region_is_demo)) = region else {
         return Err(Error::invalid("region", format!("region: no region {:?}", new.region)));
@@ -134,11 +155,12 @@ pub async fn create_tenant(conn: &mut PgConnection, actor: Option<Uuid>, new: &N
     .bind(new.name.trim())
     .bind(new.name_en.trim())
     .bind(time_zone)
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut *tx)
     .await
     .on_constraint("tenant_slug_key", || Error::Conflict(format!("a tenant with slug {:?} already exists", new.slug)))?;
-    crate::infra::db::set_tenant_context(conn, &[id]).await?;
-    audit::append(conn, Event::created(Some(id), actor, "tenant", id, json!(new))).await?;
+    crate::infra::db::set_tenant_context(&mut tx, &[id]).await?;
+    audit::append(&mut tx, Event::created(Some(id), actor, "tenant", id, json!(new))).await?;
+    tx.commit().await?;
     Ok(TenantSummary {
         slug: new.slug.clone(),
         name: new.name.trim().to_owned(),

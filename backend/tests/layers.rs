@@ -4,7 +4,8 @@
 //! The backend's layers, kept by a test (docs/architecture.md): each top-level module of
 //! `backend/src` has a floor, and a module may name (`crate::…`, `super::…`) only modules on a
 //! lower floor or in its own folder; no module of the workspace's crates is part of a cycle;
-//! the domain (every floor below `mirror`) never names axum.
+//! the domain (every floor below `mirror`) never names axum; the web layer holds no SQL and
+//! opens no transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -216,6 +217,26 @@ fn the_domain_never_names_axum() {
         .map(|(_, path, _)| path.display().to_string())
         .collect();
     assert!(offenders.is_empty(), "domain modules that name axum: {offenders:?}");
+}
+
+#[test]
+fn handlers_hold_no_sql_and_open_no_transactions() {
+    // The web layer extracts, calls the domain and answers; statements and transactions are
+    // the domain's (docs/architecture.md).
+    let src = crate_src("backend");
+    let signs = ["sqlx::query", "query_as(", "query_scalar(", "tenant_tx(", "region_tx(", ".begin()"];
+    let offenders: Vec<String> = modules(&src)
+        .into_iter()
+        .filter(|(module, _, _)| module.starts_with("web"))
+        .flat_map(|(_, path, code)| {
+            signs
+                .iter()
+                .filter(|sign| code.contains(*sign))
+                .map(|sign| format!("{} has {sign}", path.display()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(offenders.is_empty(), "SQL or transactions in the web layer: {offenders:?}");
 }
 
 #[test]

@@ -59,20 +59,22 @@ async fn requests_reach_the_collector_as_spans_and_metrics(pool: PgPool) {
     let options = pool.connect_options();
     let database = options.get_database().unwrap().to_owned();
     let port = free_port();
-    let mut server = Server(std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
-        .arg("serve")
-        .env("DATABASE_URL", format!("postgres://planboard_app:planboard_app@127.0.0.1:5432/{database}"))
-        .env("PLANBOARD_ADDR", format!("127.0.0.1:{port}"))
-        .env_remove("REDIS_URL")
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{collector_port}"))
-        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
-        .env("OTEL_SERVICE_NAME", "planboard-test")
-        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-        .env("OTEL_METRIC_EXPORT_INTERVAL", "300")
-        .env("PLANBOARD_LOG_FORMAT", "json")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap());
+    let mut server = Server(
+        std::process::Command::new(env!("CARGO_BIN_EXE_backend"))
+            .arg("serve")
+            .env("DATABASE_URL", format!("postgres://planboard_app:planboard_app@127.0.0.1:5432/{database}"))
+            .env("PLANBOARD_ADDR", format!("127.0.0.1:{port}"))
+            .env_remove("REDIS_URL")
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{collector_port}"))
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+            .env("OTEL_SERVICE_NAME", "planboard-test")
+            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+            .env("OTEL_METRIC_EXPORT_INTERVAL", "300")
+            .env("PLANBOARD_LOG_FORMAT", "json")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     // The server says where it listens once it does; its other lines are the logs, kept for
     // the checks below.
     let stdout = server.0.stdout.take().unwrap();

@@ -8,7 +8,7 @@ use crate::auth::password;
 use crate::infra::db;
 use crate::tenancy::TenantRecord;
 use serde_json::json;
-use shared::api::{GrantView, MeView, TenantGrant, TenantUser};
+use shared::api::{GrantView, MeView, PlatformUser, TenantGrant, TenantUser};
 use shared::model::Role;
 use shared::page_data::{Caller, Grant};
 use sqlx::{PgConnection, PgPool};
@@ -376,6 +376,42 @@ struct TenantGrantRow {
     grant_id: Uuid,
     role: String,
     organisations: Vec<String>,
+}
+
+/// Every account with its grants (`role@tenant` or `role@region`), by email.
+pub async fn platform_users(pool: &PgPool) -> sqlx::Result<Vec<PlatformUser>> {
+    let rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
+        "select u.email, u.display_name, u.must_change_password,
+                coalesce(array_agg(g.role || coalesce('@' || coalesce(t.slug, r.slug), '') order by g.created_at)
+                         filter (where g.grant_id is not null), '{}')
+         from app_user u left join role_grant g using (user_id)
+         left join tenant t on t.tenant_id = g.tenant_id left join region r on r.region_id = g.region_id
+         group by u.user_id order by lower(u.email)",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(email, display_name, must_change_password, grants)| PlatformUser {
+            email,
+            display_name,
+            must_change_password,
+            grants,
+        })
+        .collect())
+}
+
+/// The tenant's users with their grants in it, for those who manage them.
+pub async fn tenant_users_for(
+    pool: &PgPool,
+    caller: &Caller,
+    tenant: &TenantRecord,
+) -> crate::error::Result<Vec<TenantUser>> {
+    access::manage_users(caller, tenant.reference())?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let list = tenant_users(&mut tx, tenant.tenant_id).await?;
+    tx.commit().await?;
+    Ok(list)
 }
 
 /// The tenant's users with their grants in it, by email. Run in the tenant's context.

@@ -2,11 +2,16 @@
 //! importing into another tenant gives the same plan.
 
 use super::xlsx::{History, ReportLine, UpdateLine};
+use crate::auth::access::TenantScope;
 use crate::error::{Error, Result};
+use crate::infra::db;
+use crate::plans::read;
+use crate::tenancy::TenantRecord;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use shared::page_data::Caller;
 use shared::plan_document::{AreaDef, Due, FORMAT, IndicatorDef, PlanDocument, TaskDef};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -44,6 +49,24 @@ fn word<T: std::str::FromStr<Err = shared::model::UnknownWord>>(text: &str) -> R
 }
 
 /// The plan `plan_id` (in a transaction with its tenant's context) as a document.
+/// Plan `plan_id` of `tenant` as a document, if `caller` may see it, with the history
+/// `caller` may read of it when `with_history`.
+pub async fn exported(
+    pool: &PgPool,
+    caller: &Caller,
+    tenant: TenantRecord,
+    plan_id: Uuid,
+    with_history: bool,
+) -> Result<(PlanDocument, Option<History>)> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let visible = read::visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    let plan = document(&mut tx, plan_id).await?;
+    let internal = visible.scope == TenantScope::Internal;
+    let history = if with_history { Some(history(&mut tx, plan_id, internal).await?) } else { None };
+    tx.commit().await?;
+    Ok((plan, history))
+}
+
 pub async fn document(conn: &mut PgConnection, plan_id: Uuid) -> Result<PlanDocument> {
     let plan: PlanRow = sqlx::query_as(
         "select title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes, source_text

@@ -124,3 +124,8 @@ pub async fn touch_tenant(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> sql
     .fetch_one(conn)
     .await
 }
+
+/// Whether PostgreSQL answers a trivial statement on `pool`.
+pub async fn answers(pool: &PgPool) -> bool {
+    sqlx::query_scalar::<_, i32>("select 1").fetch_one(pool).await.is_ok()
+}

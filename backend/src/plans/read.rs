@@ -109,6 +109,49 @@ pub async fn visible_plan(
     shown_to(caller, tenant, row.summary()?, row.notes)
 }
 
+/// `visible_plan` in a transaction of its own.
+pub async fn find_visible_plan(
+    pool: &PgPool,
+    tenant: TenantRecord,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<VisiblePlan> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let visible = visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    tx.commit().await?;
+    Ok(visible)
+}
+
+/// The indicators of plan `plan_id` of `tenant`, if `caller` may see the plan.
+pub async fn plan_indicators(
+    pool: &PgPool,
+    tenant: TenantRecord,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<Vec<IndicatorRow>> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    let rows = indicators(&mut tx, plan_id).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// The tasks of plan `plan_id` of `tenant` as of the tenant's today, if `caller` may see the
+/// plan.
+pub async fn plan_tasks(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    tenant: TenantRecord,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<Vec<TaskRow>> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let visible = visible_plan(&mut tx, tenant, caller, plan_id).await?;
+    let rows = tasks(&mut tx, plan_id, clock.today_in(&visible.tenant.time_zone)).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
 pub fn shown_to(
     caller: &Caller,
     tenant: TenantRecord,

@@ -8,19 +8,16 @@ use crate::auth::audited::audited;
 use crate::error::{Error, OnConstraint, Result};
 use crate::infra::db;
 use crate::plans::standing;
+use crate::progress::rules::{self, ReportContext, Standing};
 use crate::tenancy::TenantRecord;
 use chrono::{DateTime, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
-use shared::api::{IndicatorUnits, NewReport, ReportRow, ReportState};
+use shared::api::{IndicatorUnits, NewReport, PendingReport, ReportRow, ReportState};
 use shared::page_data::Caller;
 use shared::period::Period;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
-
-/// Largest magnitude a reported value may have.
-pub const MAX_ABS_VALUE: i64 = 1_000_000_000_000_000;
-pub const MAX_NOTE_CHARS: usize = 2000;
 
 /// The version of one of the tenant's indicators (404 when there is none).
 async fn indicator_version(conn: &mut PgConnection, tenant_id: Uuid, indicator_id: Uuid) -> Result<i32> {
@@ -43,15 +40,6 @@ struct IndicatorForReport {
     current_state: Option<String>,
     /// The reporting user's email, as the report shows it.
     reporter: Option<String>,
-}
-
-fn check_text(field: &'static str, value: &Option<String>) -> Result<()> {
-    match value {
-        Some(v) if v.chars().count() > MAX_NOTE_CHARS => {
-            Err(Error::invalid(field, format!("{field} is longer than {MAX_NOTE_CHARS} characters")))
-        }
-        _ => Ok(()),
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -143,6 +131,46 @@ pub async fn one(pool: &PgPool, tenant: &TenantRecord, report_id: Uuid) -> Resul
     Ok(row)
 }
 
+#[derive(sqlx::FromRow)]
+struct PendingRecord {
+    #[sqlx(flatten)]
+    report: ReportRecord,
+    code: String,
+    name: String,
+    unit: String,
+    title: String,
+}
+
+/// The tenant's reports awaiting a decision, oldest first (at most 500), for its admins.
+pub async fn pending(pool: &PgPool, tenant: &TenantRecord, caller: &Caller) -> Result<Vec<PendingReport>> {
+    access::administer_tenant(caller, tenant.reference())?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let records: Vec<PendingRecord> = sqlx::query_as(concat!(
+        report_select!(
+            "indicator_report",
+            ", i.code, i.name, i.unit, p.title",
+            " join indicator i on i.indicator_id = r.indicator_id join plan p on p.plan_id = i.plan_id"
+        ),
+        " where r.tenant_id = $1 and r.state = 'submitted' order by r.reported_at, r.entry_seq limit 500"
+    ))
+    .bind(tenant.tenant_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    records
+        .into_iter()
+        .map(|r| {
+            Ok(PendingReport {
+                report: r.report.into_row()?,
+                indicator_code: r.code,
+                indicator_name: r.name,
+                unit: r.unit,
+                plan_title: r.title,
+            })
+        })
+        .collect()
+}
+
 /// The history of an indicator's reports, newest first.
 pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicator_id: Uuid) -> Result<Vec<ReportRow>> {
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
@@ -162,28 +190,16 @@ pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicat
     records.into_iter().map(ReportRecord::into_row).collect()
 }
 
-#[tracing::instrument(name = "report.submit", skip_all)]
-pub async fn submit(
-    pool: &PgPool,
+/// The indicator a report is for, in the tenant, with the report standing for `period` now
+/// (read in the same round trip) and the reporter's email.
+async fn indicator_for_report(
+    conn: &mut PgConnection,
     tenant: &TenantRecord,
-    caller: &Caller,
-    now: DateTime<Utc>,
     indicator_id: Uuid,
-    new: NewReport,
-) -> Result<ReportRow> {
-    let actor = access::signed_in(caller)?;
-    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    // Whether the indicator exists is not told to those who may not see the tenant.
-    if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
-        audited(pool, tenant, caller, "report.create", "indicator", indicator_id, Err(Error::NotFound("indicator")))
-            .await?;
-    }
-    // The indicator and the report standing for the period are read in one round trip, so
-    // the period is parsed first; whether it was readable is told only after a missing
-    // indicator or a refusal would have been.
-    let period = new.period.parse::<Period>();
-    let asked = period.as_ref().ok();
-    let indicator: IndicatorForReport = sqlx::query_as(
+    period: Option<&Period>,
+    actor: Uuid,
+) -> Result<IndicatorForReport> {
+    sqlx::query_as(
         // The report standing for the period now: the one awaiting a decision, or the approved
         // one no approved correction has replaced. Two lookups, each written to match its own
         // partial index (`indicator_report_open_idx`, `indicator_report_latest_idx`): as one
@@ -216,45 +232,74 @@ pub async fn submit(
     )
     .bind(indicator_id)
     .bind(tenant.tenant_id)
-    .bind(asked.map(|p| p.calendar_year()))
-    .bind(asked.and_then(|p| p.quarter()).map(i16::from))
+    .bind(period.map(|p| p.calendar_year()))
+    .bind(period.and_then(|p| p.quarter()).map(i16::from))
     .bind(actor)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(conn)
     .await?
-    .ok_or(Error::NotFound("indicator"))?;
+    .ok_or(Error::NotFound("indicator"))
+}
+
+/// Inserts `row` with its audit `event`, in one round trip, and reads it back as stored.
+async fn insert_report_with_event(conn: &mut PgConnection, row: &ReportRow, event: Event<'_>) -> Result<ReportRow> {
+    let sql = concat!(
+        "with event as (",
+        audit::insert_event!(),
+        "), written as (
+           insert into indicator_report (tenant_id, reported_by, report_id, indicator_id, period_year, period_quarter,
+                                         value, note, source, reported_at, supersedes)
+           values ($1, $2, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *) ",
+        report_select!("written")
+    );
+    audit::bind_event!(sqlx::query_as::<_, ReportRecord>(sql), event)
+        .bind(row.id)
+        .bind(row.indicator_id)
+        .bind(row.period.calendar_year())
+        .bind(row.period.quarter().map(i16::from))
+        .bind(row.value)
+        .bind(&row.note)
+        .bind(&row.source)
+        .bind(row.reported_at)
+        .bind(row.supersedes)
+        .fetch_one(conn)
+        .await
+        .on_constraint("indicator_report_open_idx", || {
+            Error::Conflict(format!("a report for {} is already awaiting a decision", row.period))
+        })?
+        .into_row()
+}
+
+#[tracing::instrument(name = "report.submit", skip_all)]
+pub async fn submit(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    indicator_id: Uuid,
+    new: NewReport,
+) -> Result<ReportRow> {
+    let actor = access::signed_in(caller)?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    // Whether the indicator exists is not told to those who may not see the tenant.
+    if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
+        audited(pool, tenant, caller, "report.create", "indicator", indicator_id, Err(Error::NotFound("indicator")))
+            .await?;
+    }
+    // The indicator and the report standing for the period are read in one round trip, so
+    // the period is parsed first; whether it was readable is told only after a missing
+    // indicator or a refusal would have been.
+    let period = new.period.parse::<Period>();
+    let indicator = indicator_for_report(&mut tx, tenant, indicator_id, period.as_ref().ok(), actor).await?;
     let decision = access::report_on(caller, tenant.reference(), &indicator.units);
     audited(pool, tenant, caller, "report.create", "indicator", indicator_id, decision).await?;
 
-    let period = period.map_err(|e| Error::invalid("period", e.to_string()))?;
-    if !(indicator.period_start..=indicator.period_end).contains(&period.calendar_year()) {
-        return Err(Error::invalid(
-            "period",
-            format!("period {period} is outside the plan's period {}–{}", indicator.period_start, indicator.period_end),
-        ));
-    }
-    if new.value.abs() > Decimal::from(MAX_ABS_VALUE) {
-        return Err(Error::invalid("value", "value is out of range"));
-    }
-    check_text("note", &new.note)?;
-    check_text("source", &new.source)?;
-    let current = indicator.current_id.zip(indicator.current_state);
-    match (&current, new.corrects) {
-        (None, None) => {}
-        (Some((id, state)), _) if state == "submitted" => {
-            return Err(Error::Conflict(format!(
-                "report {id} for {period} is awaiting a decision; it must be approved or rejected first"
-            )));
-        }
-        (Some((id, _)), Some(corrects)) if *id == corrects => {}
-        (Some((id, _)), _) => {
-            return Err(Error::Conflict(format!(
-                "{period} already has an approved report ({id}); to correct it, send \"corrects\": \"{id}\""
-            )));
-        }
-        (None, Some(corrects)) => {
-            return Err(Error::Conflict(format!("report {corrects} is not the approved report for {period}")));
-        }
-    }
+    let standing = match (indicator.current_id, indicator.current_state.as_deref()) {
+        (Some(id), Some("submitted")) => Standing::Awaiting(id),
+        (Some(id), _) => Standing::Approved(id),
+        (None, _) => Standing::Empty,
+    };
+    let context = ReportContext { plan_years: (indicator.period_start, indicator.period_end), standing };
+    let period = rules::admit_report(&new, period, context)?;
 
     // The report is made here, identifier and time included (the time to the microsecond,
     // as PostgreSQL keeps it), so that its audit event goes in with it, in one round trip.
@@ -283,31 +328,7 @@ pub async fn submit(
         before: None,
         after: Some(json!(row)),
     };
-    let sql = concat!(
-        "with event as (",
-        audit::insert_event!(),
-        "), written as (
-           insert into indicator_report (tenant_id, reported_by, report_id, indicator_id, period_year, period_quarter,
-                                         value, note, source, reported_at, supersedes)
-           values ($1, $2, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *) ",
-        report_select!("written")
-    );
-    let stored = audit::bind_event!(sqlx::query_as::<_, ReportRecord>(sql), event)
-        .bind(row.id)
-        .bind(indicator_id)
-        .bind(period.calendar_year())
-        .bind(period.quarter().map(i16::from))
-        .bind(row.value)
-        .bind(&row.note)
-        .bind(&row.source)
-        .bind(row.reported_at)
-        .bind(row.supersedes)
-        .fetch_one(&mut *tx)
-        .await
-        .on_constraint("indicator_report_open_idx", || {
-            Error::Conflict(format!("a report for {period} is already awaiting a decision"))
-        })?
-        .into_row()?;
+    let stored = insert_report_with_event(&mut tx, &row, event).await?;
     // The event must say what was stored; should the table ever change a value on its way in,
     // nothing is committed.
     if stored != row {
@@ -332,15 +353,7 @@ pub async fn decide(
     let action = if rejection.is_some() { "report.reject" } else { "report.approve" };
     let decision = access::administer_tenant(caller, tenant.reference());
     audited(pool, tenant, caller, action, "report", report_id, decision).await?;
-    if let Some(reason) = &rejection {
-        let n = reason.trim().chars().count();
-        if n == 0 || n > MAX_NOTE_CHARS {
-            return Err(Error::invalid(
-                "reason",
-                format!("a rejection needs a reason of 1 to {MAX_NOTE_CHARS} characters"),
-            ));
-        }
-    }
+    rules::check_rejection(rejection.as_deref())?;
     // The indicator is locked in the transaction's first round trip, so that decisions on one
     // indicator take turns and the decision's statement has a snapshot holding every one
     // before it (`standing::standing_after_decision!`).

@@ -6,7 +6,7 @@ use crate::auth::access;
 use crate::auth::audited::audited;
 use crate::error::{Error, Result};
 use crate::infra::db;
-use crate::progress::reports::MAX_NOTE_CHARS;
+use crate::progress::rules::MAX_NOTE_CHARS;
 use crate::tenancy::TenantRecord;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;

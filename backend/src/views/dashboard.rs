@@ -3,13 +3,17 @@
 //! answers for. Counted by PostgreSQL over the standing kept on each row; nothing is loaded
 //! row by row into the server.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::infra::bounded::{Bounded, lock};
+use crate::infra::cache::{CacheOutcome, View, ViewCache};
+use crate::infra::clock::Clock;
+use crate::infra::db;
+use crate::plans::read::VisiblePlan;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use shared::api::{AreaSummary, Dashboard, PlanSummary, StatusCounts, TaskCounts, UnitWorkload};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
@@ -179,6 +183,28 @@ async fn units(conn: &mut PgConnection, plan_id: Uuid, today: NaiveDate) -> Resu
             }
         })
         .collect())
+}
+
+/// The dashboard of a plan the caller may see (`visible`), from `cache` when it holds the one
+/// of the tenant's data version and today, else built and kept there. The key is the same for
+/// every reader who may see the plan: a dashboard holds approved figures only.
+pub async fn cached(
+    cache: &ViewCache,
+    pool: &PgPool,
+    task_halves: &TaskHalves,
+    clock: &dyn Clock,
+    visible: VisiblePlan,
+) -> Result<(View, CacheOutcome)> {
+    let today = clock.today_in(&visible.tenant.time_zone);
+    let key = format!("pb:dashboard:{}:{}:{today}", visible.plan.id, visible.tenant.data_version);
+    cache
+        .get_or_compute(&key, || async {
+            let mut tx = db::tenant_tx(pool, &[visible.tenant.tenant_id]).await?;
+            let board = build(&mut tx, task_halves, visible.plan.clone(), today).await?;
+            tx.commit().await?;
+            Ok::<_, Error>(board)
+        })
+        .await
 }
 
 /// The whole dashboard of a plan the caller may see, as of `today` (the tenant's date); the

@@ -1,5 +1,7 @@
 //! Aggregate read models, built from PostgreSQL and served through `infra::cache`.
 
+/// The administration pages: a tenant's plans, users and organisations; the platform's.
+pub mod admin;
 /// Region comparison: districts side by side, per catalog key.
 pub mod comparison;
 /// Plan dashboard: indicators and tasks by status, per area and organisation.

@@ -1,14 +1,111 @@
-//! A JSON body extractor whose refusals are the API's JSON errors: malformed JSON is 400,
-//! a body of the wrong shape (missing or mistyped fields) is 422, a missing or wrong
-//! Content-Type is 400, a string holding NUL (which PostgreSQL cannot store) is 400.
+//! What handlers take from a request, each refusing with the API's JSON errors:
+//! - `Tenant`: the tenant of the route's `{slug}` (404 when there is none);
+//! - `Id`, `ReportId`: the ids of `{id}` and `{rid}` (400 when not an id);
+//! - `Version`, `RequiredVersion`: the version an edit was made against, from `If-Match`
+//!   (428 when a required one is missing);
+//! - `ApiJson`: the body, where malformed JSON is 400, a body of the wrong shape (missing or
+//!   mistyped fields) 422, a missing or wrong Content-Type 400, and a string holding NUL
+//!   (which PostgreSQL cannot store) 400.
+//!
+//! A handler lists them in the order its refusals take precedence: ids, then versions, then
+//! the tenant.
 
-use crate::error::Error;
+use crate::error::{Error, parse_id};
+use crate::mirror::Freshness;
+use crate::state::AppState;
+use crate::tenancy::TenantRecord;
 use crate::web::middleware::nul_bytes::json_nul;
+use crate::web::versions;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// The tenant named by the route's `{slug}`, from the mirror when the request is synced
+/// with it.
+pub struct Tenant(pub TenantRecord);
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let slug = path_param(parts, state, "slug").await?;
+        let fresh = parts.extensions.get::<Freshness>().cloned().unwrap_or_default();
+        Ok(Tenant(state.tenant(&fresh, &slug).await?))
+    }
+}
+
+/// The id in the route's `{id}`; its error names the resource the path segment before it
+/// holds (`/plans/{id}`: a plan).
+pub struct Id(pub Uuid);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let text = path_param(parts, state, "id").await?;
+        let route = parts.extensions.get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        Ok(Id(parse_id(resource_before(&route, "{id}"), &text)?))
+    }
+}
+
+/// The report id in the route's `{rid}`.
+pub struct ReportId(pub Uuid);
+
+impl FromRequestParts<AppState> for ReportId {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        Ok(ReportId(parse_id("report", &path_param(parts, state, "rid").await?)?))
+    }
+}
+
+/// The version an edit names in `If-Match`, when it names one.
+pub struct Version(pub Option<i32>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Version {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        Ok(Version(versions::if_match(&parts.headers)?))
+    }
+}
+
+/// The version an edit of an existing record must name in `If-Match`.
+pub struct RequiredVersion(pub i32);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequiredVersion {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        Ok(RequiredVersion(versions::required(&parts.headers)?))
+    }
+}
+
+async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Result<String, Error> {
+    let params = RawPathParams::from_request_parts(parts, state).await.map_err(|e| Error::BadRequest(e.body_text()))?;
+    params
+        .iter()
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("the route has no {{{name}}}")))
+}
+
+/// What the path segment before `param` holds, in the singular (`/plans/{id}`: "plan").
+fn resource_before(route: &str, param: &str) -> &'static str {
+    let before = route.split('/').take_while(|s| *s != param).last().unwrap_or_default();
+    match before {
+        "plans" => "plan",
+        "indicators" => "indicator",
+        "tasks" => "task",
+        "grants" => "grant",
+        "reports" => "report",
+        _ => "resource",
+    }
+}
 
 pub struct ApiJson<T>(pub T);
 
@@ -39,5 +136,21 @@ where
             Err(JsonRejection::JsonDataError(e)) => Err(Error::Unprocessable(e.body_text())),
             Err(e) => Err(Error::BadRequest(e.body_text())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resource_before;
+
+    #[test]
+    fn an_id_is_named_after_the_segment_before_it() {
+        assert_eq!(resource_before("/api/v1/tenants/{slug}/plans/{id}/dashboard", "{id}"), "plan");
+        assert_eq!(
+            resource_before("/api/v1/tenants/{slug}/indicators/{id}/reports/{rid}/approve", "{id}"),
+            "indicator"
+        );
+        assert_eq!(resource_before("/api/v1/tenants/{slug}/grants/{id}", "{id}"), "grant");
+        assert_eq!(resource_before("/elsewhere/{id}", "{id}"), "resource");
     }
 }

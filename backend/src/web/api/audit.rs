@@ -4,11 +4,11 @@
 use crate::audit::{self, DEFAULT_PAGE, MAX_PAGE};
 use crate::auth::access;
 use crate::error::{Error, Result};
-use crate::mirror::Freshness;
 use crate::state::AppState;
 use crate::web::api::routes::ApiRoutes;
+use crate::web::extract::Tenant;
 use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use serde::Deserialize;
 use shared::api::AuditPage;
 use shared::page_data::Caller;
@@ -27,16 +27,14 @@ struct Page {
 async fn list_audit_events(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path(slug): Path<String>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    Tenant(tenant): Tenant,
 ) -> Result<Json<AuditPage>> {
     let Query(page) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
     let limit = page.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_PAGE}")));
     }
-    let tenant = state.tenant(&fresh, &slug).await?;
     access::read_audit(&caller, tenant.reference())?;
     Ok(Json(audit::page(&state.pool, tenant.tenant_id, page.before, limit).await?))
 }

@@ -1,16 +1,15 @@
 //! The indicator catalog: `GET /api/v1/catalog`, `PUT /api/v1/catalog/{key}` (platform
 //! admins), and confirming an indicator's key (`PUT …/indicators/{id}/catalog`).
 
-use crate::error::{Error, Result, parse_id};
-use crate::mirror::Freshness;
+use crate::error::{Error, Result};
 use crate::plans::catalog;
 use crate::state::AppState;
 use crate::web::api::routes::ApiRoutes;
-use crate::web::extract::ApiJson;
+use crate::web::extract::{ApiJson, Id, RequiredVersion, Tenant};
 use crate::web::versions;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::{CatalogEntry, CatalogMapping};
 use shared::page_data::Caller;
@@ -41,14 +40,11 @@ async fn put_catalog_entry(
 async fn map_indicator(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path((slug, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Id(indicator_id): Id,
+    RequiredVersion(version): RequiredVersion,
+    Tenant(tenant): Tenant,
     ApiJson(mapping): ApiJson<CatalogMapping>,
 ) -> Result<Response> {
-    let indicator_id = parse_id("indicator", &id)?;
-    let version = versions::required(&headers)?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     let version = catalog::map_indicator(&state.pool, &tenant, &caller, indicator_id, version, mapping).await?;
     Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }

@@ -1,5 +1,6 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
+use crate::infra::db;
 use crate::state::AppState;
 use crate::web::api::routes::ApiRoutes;
 use axum::Json;
@@ -18,7 +19,7 @@ async fn get_health() -> Json<Value> {
 /// Ready when PostgreSQL answers; Redis is reported but optional (views are computed
 /// without it).
 async fn get_readiness(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let postgres = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool).await.is_ok();
+    let postgres = db::answers(&state.pool).await;
     let redis = match state.cache.ping().await {
         None => "not configured",
         Some(true) => "ok",

@@ -1,16 +1,14 @@
 //! `POST /api/v1/tenants/{slug}/plans/import[?dry_run=true]` and the plan's canonical JSON
 //! export.
 
-use crate::error::{Error, Result, parse_id};
+use crate::error::{Error, Result};
 use crate::import;
-use crate::infra::db;
-use crate::mirror::Freshness;
-use crate::plans::read;
 use crate::state::AppState;
 use crate::web::api::routes::ApiRoutes;
+use crate::web::extract::{Id, Tenant};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
+use axum::extract::{Extension, FromRequest, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -50,13 +48,11 @@ struct ImportQuery {
 async fn import_plan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path(slug): Path<String>,
     query: std::result::Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    Tenant(tenant): Tenant,
     request: Request,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     import::admit(&state.pool, &tenant, &caller).await?;
     let body = upload(request, &state).await?;
     let reading = import::read_within_budget(body.to_vec()).await;
@@ -82,31 +78,13 @@ pub(super) async fn upload(request: Request, state: &AppState) -> Result<Bytes> 
     })
 }
 
-/// The plan `id` of tenant `slug` as a document, if the caller may see it, with the history
-/// the caller may read when `with_history`.
-async fn exported(
-    state: &AppState,
-    caller: &Caller,
-    (slug, id): (String, String),
-    with_history: bool,
-) -> Result<(uuid::Uuid, shared::plan_document::PlanDocument, Option<import::xlsx::History>)> {
-    let plan_id = parse_id("plan", &id)?;
-    let tenant = crate::tenancy::find_tenant(&state.pool, &slug).await?;
-    let mut tx = db::tenant_tx(&state.pool, &[tenant.tenant_id]).await?;
-    let visible = read::visible_plan(&mut tx, tenant, caller, plan_id).await?;
-    let document = import::export::document(&mut tx, plan_id).await?;
-    let internal = visible.scope == crate::auth::access::TenantScope::Internal;
-    let history = if with_history { Some(import::export::history(&mut tx, plan_id, internal).await?) } else { None };
-    tx.commit().await?;
-    Ok((plan_id, document, history))
-}
-
 async fn export_plan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(path): Path<(String, String)>,
+    Id(plan_id): Id,
+    Tenant(tenant): Tenant,
 ) -> Result<Response> {
-    let (plan_id, document, _) = exported(&state, &caller, path, false).await?;
+    let (document, _) = import::export::exported(&state.pool, &caller, tenant, plan_id, false).await?;
     let disposition = format!("attachment; filename=\"plan-{plan_id}.json\"");
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
 }
@@ -116,9 +94,10 @@ async fn export_plan(
 async fn export_workbook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(path): Path<(String, String)>,
+    Id(plan_id): Id,
+    Tenant(tenant): Tenant,
 ) -> Result<Response> {
-    let (plan_id, document, history) = exported(&state, &caller, path, true).await?;
+    let (document, history) = import::export::exported(&state.pool, &caller, tenant, plan_id, true).await?;
     let history = history.unwrap_or_default();
     let bytes = import::xlsx::export(&document, &history).map_err(|e| Error::Internal(e.into()))?;
     Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))

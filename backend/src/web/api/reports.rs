@@ -1,18 +1,19 @@
 //! Indicator reports and the units answering for an indicator.
 
-use crate::error::{Result, parse_id};
-use crate::mirror::Freshness;
+use crate::error::Result;
 use crate::progress::reports;
 use crate::state::AppState;
+use crate::tenancy::TenantRecord;
 use crate::web::api::routes::ApiRoutes;
-use crate::web::extract::ApiJson;
+use crate::web::extract::{ApiJson, Id, ReportId, RequiredVersion, Tenant};
 use crate::web::versions;
 use axum::Json;
-use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::{IndicatorUnits, NewReport, Rejection, ReportRow};
 use shared::page_data::Caller;
+use uuid::Uuid;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
     r.get("/api/v1/tenants/{slug}/indicators/{id}/reports", list_reports)
@@ -30,39 +31,32 @@ fn created(report: ReportRow) -> Response {
 async fn list_reports(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path((slug, id)): Path<(String, String)>,
+    Id(indicator_id): Id,
+    Tenant(tenant): Tenant,
 ) -> Result<Json<Vec<ReportRow>>> {
-    let indicator_id = parse_id("indicator", &id)?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     Ok(Json(reports::list(&state.pool, &tenant, &caller, indicator_id).await?))
 }
 
 async fn create_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path((slug, id)): Path<(String, String)>,
+    Id(indicator_id): Id,
+    Tenant(tenant): Tenant,
     ApiJson(body): ApiJson<NewReport>,
 ) -> Result<Response> {
-    let indicator_id = parse_id("indicator", &id)?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     let report = reports::submit(&state.pool, &tenant, &caller, state.clock.now(), indicator_id, body).await?;
     Ok(created(report))
 }
 
+/// Approves (`rejection` None) or rejects a report of the indicator.
 async fn decide(
     state: AppState,
-    (caller, fresh): (Caller, Freshness),
-    ids: (String, String, String),
-    headers: HeaderMap,
+    caller: Caller,
+    (indicator_id, report_id): (Uuid, Uuid),
+    version: i32,
+    tenant: TenantRecord,
     rejection: Option<String>,
 ) -> Result<Response> {
-    let (slug, id, rid) = ids;
-    let indicator_id = parse_id("indicator", &id)?;
-    let report_id = parse_id("report", &rid)?;
-    let version = versions::required(&headers)?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     let decided = reports::decide(
         &state.pool,
         &tenant,
@@ -84,35 +78,34 @@ async fn decide(
 async fn approve_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path(ids): Path<(String, String, String)>,
-    headers: HeaderMap,
+    Id(indicator_id): Id,
+    ReportId(report_id): ReportId,
+    RequiredVersion(version): RequiredVersion,
+    Tenant(tenant): Tenant,
 ) -> Result<Response> {
-    decide(state, (caller, fresh), ids, headers, None).await
+    decide(state, caller, (indicator_id, report_id), version, tenant, None).await
 }
 
 async fn reject_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path(ids): Path<(String, String, String)>,
-    headers: HeaderMap,
+    Id(indicator_id): Id,
+    ReportId(report_id): ReportId,
+    RequiredVersion(version): RequiredVersion,
+    Tenant(tenant): Tenant,
     ApiJson(body): ApiJson<Rejection>,
 ) -> Result<Response> {
-    decide(state, (caller, fresh), ids, headers, Some(body.reason)).await
+    decide(state, caller, (indicator_id, report_id), version, tenant, Some(body.reason)).await
 }
 
 async fn set_indicator_units(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path((slug, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Id(indicator_id): Id,
+    RequiredVersion(version): RequiredVersion,
+    Tenant(tenant): Tenant,
     ApiJson(body): ApiJson<IndicatorUnits>,
 ) -> Result<Response> {
-    let indicator_id = parse_id("indicator", &id)?;
-    let version = versions::required(&headers)?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     let version = reports::set_units(&state.pool, &tenant, &caller, indicator_id, version, body).await?;
     Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }

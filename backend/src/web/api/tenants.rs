@@ -3,18 +3,17 @@
 //! (`PUT …/plans/{id}/publication`).
 
 use crate::auth::access;
-use crate::error::{Result, parse_id};
-use crate::mirror::Freshness;
+use crate::error::Result;
 use crate::plans::read;
 use crate::plans::store;
 use crate::state::AppState;
 use crate::tenancy;
 use crate::web::api::routes::ApiRoutes;
-use crate::web::extract::ApiJson;
+use crate::web::extract::{ApiJson, Id, RequiredVersion, Tenant};
 use crate::web::versions;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::{NewRegion, NewTenant, PlanSummary, Publication, TenantSummary};
 use shared::page_data::Caller;
@@ -33,9 +32,7 @@ async fn create_region(
     ApiJson(new): ApiJson<NewRegion>,
 ) -> Result<Response> {
     access::administer_platform(&caller)?;
-    let mut tx = state.pool.begin().await?;
-    let region = tenancy::create_region(&mut tx, caller.user_id, &new).await?;
-    tx.commit().await?;
+    let region = tenancy::create_region(&state.pool, caller.user_id, &new).await?;
     Ok((StatusCode::CREATED, Json(region)).into_response())
 }
 
@@ -45,9 +42,7 @@ async fn create_tenant(
     ApiJson(new): ApiJson<NewTenant>,
 ) -> Result<Response> {
     access::administer_platform(&caller)?;
-    let mut tx = state.pool.begin().await?;
-    let tenant = tenancy::create_tenant(&mut tx, caller.user_id, &new).await?;
-    tx.commit().await?;
+    let tenant = tenancy::create_tenant(&state.pool, caller.user_id, &new).await?;
     Ok((StatusCode::CREATED, Json(tenant)).into_response())
 }
 
@@ -55,14 +50,11 @@ async fn create_tenant(
 async fn set_publication(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(fresh): Extension<Freshness>,
-    Path((slug, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Id(plan_id): Id,
+    RequiredVersion(version): RequiredVersion,
+    Tenant(tenant): Tenant,
     ApiJson(publication): ApiJson<Publication>,
 ) -> Result<Response> {
-    let plan_id = parse_id("plan", &id)?;
-    let version = versions::required(&headers)?;
-    let tenant = state.tenant(&fresh, &slug).await?;
     let version = store::set_publication(&state.pool, &tenant, &caller, plan_id, version, publication).await?;
     Ok(versions::with_etag(StatusCode::NO_CONTENT.into_response(), version))
 }

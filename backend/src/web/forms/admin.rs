@@ -349,9 +349,7 @@ async fn region_form(
     let new = NewRegion { slug: form.slug.trim().to_owned(), name: form.name, name_en: form.name_en };
     let outcome = async {
         crate::auth::access::administer_platform(&caller)?;
-        let mut tx = state.pool.begin().await?;
-        tenancy::create_region(&mut tx, caller.user_id, &new).await?;
-        tx.commit().await?;
+        tenancy::create_region(&state.pool, caller.user_id, &new).await?;
         Ok::<_, Error>(())
     }
     .await;
@@ -385,9 +383,7 @@ async fn tenant_form(
     };
     let outcome = async {
         crate::auth::access::administer_platform(&caller)?;
-        let mut tx = state.pool.begin().await?;
-        tenancy::create_tenant(&mut tx, caller.user_id, &new).await?;
-        tx.commit().await?;
+        tenancy::create_tenant(&state.pool, caller.user_id, &new).await?;
         Ok::<_, Error>(())
     }
     .await;
