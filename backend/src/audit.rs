@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 use shared::api::{AuditEvent, AuditPage};
-use sqlx::PgConnection;
+use sqlx::postgres::PgArguments;
+use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::{PgConnection, Postgres};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 pub struct Event<'a> {
@@ -33,18 +36,59 @@ impl<'a> Event<'a> {
     }
 }
 
-/// An event's row, its values bound as `$1` to `$7` by `bind_event!` (a macro, to be part of
-/// other statements' literals). No RETURNING: a returned row must also pass the SELECT
-/// policy, which events outside any tenant do not.
-macro_rules! insert_event {
-    () => {
-        "insert into audit_event (tenant_id, actor_user_id, action, entity, entity_id, before, after)
-         values ($1, $2, $3, $4, $5, $6, $7)"
-    };
+/// An event's row. No RETURNING: a returned row must also pass the SELECT policy, which
+/// events outside any tenant do not.
+const INSERT_EVENT: &str =
+    "insert into audit_event (tenant_id, actor_user_id, action, entity, entity_id, before, after)
+     values ($1, $2, $3, $4, $5, $6, $7)";
+/// How many parameters the event takes: a statement's own come after them.
+const EVENT_PARAMS: usize = 7;
+
+/// `statement` run after appending an event, in one round trip: `with event as (insert …)
+/// statement`. The statement numbers its own parameters from `$1`; they are renumbered to
+/// follow the event's, so the query binds the event first (`BindEvent::bind_event`), then
+/// the statement's parameters in its order. (A statement that already begins with `with`
+/// adds its own parts after the event's.)
+pub fn with_event(statement: &str) -> String {
+    let statement = shift_parameters(statement.trim_start(), EVENT_PARAMS);
+    match statement.strip_prefix("with ") {
+        Some(rest) => format!("with event as ({INSERT_EVENT}), {rest}"),
+        None => format!("with event as ({INSERT_EVENT}) {statement}"),
+    }
 }
 
-/// Binds an `Event` to `insert_event!`'s parameters, on any query builder.
-macro_rules! bind_event {
+/// `sql` with each parameter `$n` renumbered `$(n + by)`. Our statements hold no string
+/// literals with a `$` in them.
+fn shift_parameters(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let digits: String = if c == '$' {
+            let mut d = String::new();
+            while let Some((_, n)) = chars.peek().filter(|(_, n)| n.is_ascii_digit()) {
+                d.push(*n);
+                chars.next();
+            }
+            d
+        } else {
+            String::new()
+        };
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&format!("${}", n + by)),
+            Err(_) if c == '$' => out.push('$'),
+            Err(_) => out.push_str(&sql[i..i + c.len_utf8()]),
+        }
+    }
+    out
+}
+
+/// Binds an `Event` to the parameters of `with_event` (and of `append`), on any of sqlx's
+/// query builders.
+pub trait BindEvent<'q>: Sized {
+    fn bind_event(self, event: &'q Event<'q>) -> Self;
+}
+
+macro_rules! bind_event_values {
     ($query:expr, $event:expr) => {
         $query
             .bind($event.tenant_id)
@@ -57,10 +101,26 @@ macro_rules! bind_event {
     };
 }
 
-pub(crate) use {bind_event, insert_event};
+impl<'q> BindEvent<'q> for Query<'q, Postgres, PgArguments> {
+    fn bind_event(self, event: &'q Event<'q>) -> Self {
+        bind_event_values!(self, event)
+    }
+}
+
+impl<'q, O> BindEvent<'q> for QueryAs<'q, Postgres, O, PgArguments> {
+    fn bind_event(self, event: &'q Event<'q>) -> Self {
+        bind_event_values!(self, event)
+    }
+}
+
+impl<'q, O> BindEvent<'q> for QueryScalar<'q, Postgres, O, PgArguments> {
+    fn bind_event(self, event: &'q Event<'q>) -> Self {
+        bind_event_values!(self, event)
+    }
+}
 
 pub async fn append(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<()> {
-    bind_event!(sqlx::query(insert_event!()), event).execute(conn).await?;
+    sqlx::query(INSERT_EVENT).bind_event(&event).execute(conn).await?;
     Ok(())
 }
 
@@ -78,14 +138,19 @@ pub enum Touched {
 /// changes a tenant's aggregate views ends. Returns the new data version; an event without a
 /// tenant is an error (no row).
 pub async fn append_and_touch(conn: &mut PgConnection, event: Event<'_>, touched: Touched) -> sqlx::Result<i64> {
-    let sql = concat!(
-        "with event as (",
-        insert_event!(),
-        ") update tenant set data_version = nextval('data_version_seq'),
-                             structure_version = case when $8 then nextval('data_version_seq') else structure_version end
-           where tenant_id = $1 returning data_version"
-    );
-    bind_event!(sqlx::query_scalar(sql), event).bind(touched == Touched::Everything).fetch_one(conn).await
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        with_event(
+            "update tenant set data_version = nextval('data_version_seq'),
+                               structure_version = case when $2 then nextval('data_version_seq') else structure_version end
+             where tenant_id = $1 returning data_version",
+        )
+    });
+    sqlx::query_scalar(&SQL)
+        .bind_event(&event)
+        .bind(event.tenant_id)
+        .bind(touched == Touched::Everything)
+        .fetch_one(conn)
+        .await
 }
 
 /// Records a refused write in its own transaction (the refused one never commits), in the
@@ -175,4 +240,18 @@ pub async fn page(pool: &sqlx::PgPool, tenant_id: Uuid, before: Option<i64>, lim
         })
         .collect();
     Ok(AuditPage { events, next_before })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_after_an_event_numbers_its_parameters_after_the_events() {
+        let sql = with_event("update t set a = $2 where id = $1 and b = $10 returning '$x'");
+        assert!(sql.starts_with("with event as (insert into audit_event"), "{sql}");
+        assert!(sql.ends_with("update t set a = $9 where id = $8 and b = $17 returning '$x'"), "{sql}");
+        let cte = with_event("with w as (insert into r values ($1) returning *) select * from w");
+        assert!(cte.contains("$7)), w as (insert into r values ($8) returning *) select * from w"), "{cte}");
+    }
 }

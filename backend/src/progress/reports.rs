@@ -2,7 +2,7 @@
 //! an approved one (the corrected report stays as history), and naming the organisations that
 //! answer for an indicator. Only approved values count (`progress_store`).
 
-use crate::audit::{self, Event, Touched};
+use crate::audit::{self, BindEvent, Event, Touched};
 use crate::auth::access;
 use crate::auth::audited::audited;
 use crate::error::{Error, OnConstraint, Result};
@@ -17,6 +17,7 @@ use shared::api::{IndicatorUnits, NewReport, PendingReport, ReportRow, ReportSta
 use shared::page_data::Caller;
 use shared::period::Period;
 use sqlx::{PgConnection, PgPool};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// The version of one of the tenant's indicators (404 when there is none).
@@ -242,16 +243,19 @@ async fn indicator_for_report(
 
 /// Inserts `row` with its audit `event`, in one round trip, and reads it back as stored.
 async fn insert_report_with_event(conn: &mut PgConnection, row: &ReportRow, event: Event<'_>) -> Result<ReportRow> {
-    let sql = concat!(
-        "with event as (",
-        audit::insert_event!(),
-        "), written as (
-           insert into indicator_report (tenant_id, reported_by, report_id, indicator_id, period_year, period_quarter,
-                                         value, note, source, reported_at, supersedes)
-           values ($1, $2, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *) ",
-        report_select!("written")
-    );
-    audit::bind_event!(sqlx::query_as::<_, ReportRecord>(sql), event)
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        audit::with_event(concat!(
+            "with written as (
+               insert into indicator_report (tenant_id, reported_by, report_id, indicator_id, period_year,
+                                             period_quarter, value, note, source, reported_at, supersedes)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *) ",
+            report_select!("written")
+        ))
+    });
+    sqlx::query_as::<_, ReportRecord>(&SQL)
+        .bind_event(&event)
+        .bind(event.tenant_id)
+        .bind(event.actor)
         .bind(row.id)
         .bind(row.indicator_id)
         .bind(row.period.calendar_year())
