@@ -50,20 +50,42 @@ pub async fn store_plan(
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }
-    let existing: Option<Uuid> =
-        sqlx::query_scalar("select plan_id from plan where tenant_id = $1 and title = $2 and issued_on = $3")
-            .bind(tenant_id)
-            .bind(&doc.title)
-            .bind(doc.issued_on)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(plan_id) = existing {
+    if let Some(plan_id) = existing_plan(conn, tenant_id, doc).await? {
         return Ok(Stored::AlreadyPresent(plan_id));
     }
-
     let org_ids = ensure_organisations(conn, tenant_id, &doc.organisation_names()).await?;
+    let plan_id = insert_plan(conn, tenant_id, doc).await?;
+    let area_ids = insert_areas(conn, tenant_id, plan_id, doc).await?;
+    insert_indicators(conn, tenant_id, plan_id, doc, &area_ids).await?;
+    let task_ids = insert_tasks(conn, tenant_id, plan_id, doc, &area_ids).await?;
+    insert_task_assignments(conn, tenant_id, doc, &task_ids, &org_ids).await?;
+    catalog::suggest_for_plan(conn, plan_id).await?;
+    let after = json!({
+        "title": doc.title,
+        "issued_on": doc.issued_on,
+        "areas": doc.areas.len(),
+        "indicators": doc.indicators.len(),
+        "tasks": doc.tasks.len(),
+        "organisations": org_ids.len(),
+    });
+    audit::append_and_touch(conn, Event::created(Some(tenant_id), actor, "plan", plan_id, after), Touched::Everything)
+        .await?;
+    Ok(Stored::Created(plan_id))
+}
 
-    let plan_id: Uuid = sqlx::query_scalar(
+/// The plan of the same title and date already in the tenant, if any: importing it again
+/// changes nothing.
+async fn existing_plan(conn: &mut PgConnection, tenant_id: Uuid, doc: &PlanDocument) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("select plan_id from plan where tenant_id = $1 and title = $2 and issued_on = $3")
+        .bind(tenant_id)
+        .bind(&doc.title)
+        .bind(doc.issued_on)
+        .fetch_optional(conn)
+        .await
+}
+
+async fn insert_plan(conn: &mut PgConnection, tenant_id: Uuid, doc: &PlanDocument) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar(
         "insert into plan (tenant_id, title, issuer, document_number, issued_on, period_start, period_end,
                            visibility, status, notes, source_text)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning plan_id",
@@ -79,9 +101,17 @@ pub async fn store_plan(
     .bind(doc.status.as_str())
     .bind(&doc.notes)
     .bind(&doc.source_text)
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_one(conn)
+    .await
+}
 
+/// The plan's areas in document order; their ids by name.
+async fn insert_areas(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    plan_id: Uuid,
+    doc: &PlanDocument,
+) -> sqlx::Result<HashMap<String, Uuid>> {
     let area_names: Vec<&str> = doc.areas.iter().map(|a| a.name.as_str()).collect();
     let area_rows: Vec<(Uuid, String)> = sqlx::query_as(
         "insert into area (tenant_id, plan_id, position, name)
@@ -93,9 +123,17 @@ pub async fn store_plan(
     .bind(&area_names)
     .fetch_all(&mut *conn)
     .await?;
-    let area_ids: HashMap<String, Uuid> = area_rows.into_iter().map(|(id, name)| (name, id)).collect();
-    let area_of = |name: &str| area_ids.get(name).copied().unwrap_or_default();
+    Ok(area_rows.into_iter().map(|(id, name)| (name, id)).collect())
+}
 
+async fn insert_indicators(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    plan_id: Uuid,
+    doc: &PlanDocument,
+    area_ids: &HashMap<String, Uuid>,
+) -> sqlx::Result<()> {
+    let area_of = |name: &str| area_ids.get(name).copied().unwrap_or_default();
     let ind = &doc.indicators;
     sqlx::query(
         "insert into indicator (tenant_id, plan_id, area_id, position, code, name, unit, baseline_year,
@@ -120,9 +158,20 @@ pub async fn store_plan(
     .bind(ind.iter().map(|i| i.comparator.as_str()).collect::<Vec<_>>())
     .bind(ind.iter().map(|i| i.catalog_key.as_deref()).collect::<Vec<_>>())
     .bind(ind.iter().map(|i| i.notes.as_deref()).collect::<Vec<_>>())
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
+    Ok(())
+}
 
+/// The plan's tasks in document order; their ids by position (from 1).
+async fn insert_tasks(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    plan_id: Uuid,
+    doc: &PlanDocument,
+    area_ids: &HashMap<String, Uuid>,
+) -> sqlx::Result<HashMap<i64, Uuid>> {
+    let area_of = |name: &str| area_ids.get(name).copied().unwrap_or_default();
     let tasks = &doc.tasks;
     let task_ids: Vec<(Uuid, i64)> = sqlx::query_as(
         "insert into task (tenant_id, plan_id, area_id, position, seq, text, due_year, ongoing)
@@ -146,12 +195,21 @@ pub async fn store_plan(
             .collect::<Vec<_>>(),
     )
     .bind(tasks.iter().map(|t| t.due == Some(Due::Ongoing)).collect::<Vec<_>>())
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let task_by_position: HashMap<i64, Uuid> = task_ids.into_iter().map(|(id, pos)| (pos, id)).collect();
+    Ok(task_ids.into_iter().map(|(id, pos)| (pos, id)).collect())
+}
 
+/// Each task's lead, responsible and cooperating organisations, in document order.
+async fn insert_task_assignments(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    doc: &PlanDocument,
+    task_by_position: &HashMap<i64, Uuid>,
+    org_ids: &HashMap<String, Uuid>,
+) -> sqlx::Result<()> {
     let (mut a_task, mut a_org, mut a_role, mut a_pos) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (index, task) in tasks.iter().enumerate() {
+    for (index, task) in doc.tasks.iter().enumerate() {
         let task_id = task_by_position.get(&(index as i64 + 1)).copied().unwrap_or_default();
         for (n, (role, name)) in task.assignments().enumerate() {
             a_task.push(task_id);
@@ -170,21 +228,9 @@ pub async fn store_plan(
     .bind(&a_org)
     .bind(&a_role)
     .bind(&a_pos)
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-
-    catalog::suggest_for_plan(conn, plan_id).await?;
-    let after = json!({
-        "title": doc.title,
-        "issued_on": doc.issued_on,
-        "areas": doc.areas.len(),
-        "indicators": doc.indicators.len(),
-        "tasks": doc.tasks.len(),
-        "organisations": org_ids.len(),
-    });
-    audit::append_and_touch(conn, Event::created(Some(tenant_id), actor, "plan", plan_id, after), Touched::Everything)
-        .await?;
-    Ok(Stored::Created(plan_id))
+    Ok(())
 }
 
 /// Ids of the tenant's organisations with these names, creating the missing ones.
