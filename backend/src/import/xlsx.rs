@@ -485,14 +485,20 @@ fn write_guide(worksheet: &mut Worksheet, formats: &Formats) -> Result<(), XlsxE
 mod tests {
     #[test]
     fn a_workbook_that_makes_the_reader_panic_is_refused_with_a_finding() {
-        let bytes = include_bytes!("testdata/calamine-overflow.xlsx");
-        let reading = read(bytes);
-        assert!(reading.document.is_none());
-        assert!(
-            reading.errors[0].message.starts_with("not a readable .xlsx workbook"),
-            "{}",
-            reading.errors[0].message
-        );
+        // Two inputs the fuzzer found, making calamine 0.38 panic at two places (an overflow in
+        // its cell-reference arithmetic, xlsx/mod.rs:3097 and :3049).
+        for bytes in [
+            &include_bytes!("testdata/calamine-overflow.xlsx")[..],
+            include_bytes!("testdata/calamine-overflow-2.xlsx"),
+        ] {
+            let reading = read(bytes);
+            assert!(reading.document.is_none());
+            assert!(
+                reading.errors[0].message.starts_with("not a readable .xlsx workbook"),
+                "{}",
+                reading.errors[0].message
+            );
+        }
     }
 
     use super::*;
