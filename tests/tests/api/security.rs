@@ -429,6 +429,22 @@ async fn signing_in_to_ones_own_account_does_not_reset_the_addresss_count(pool: 
 }
 
 #[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn a_burst_of_sign_ins_from_one_office_address_all_get_in(pool: PgPool) {
+    // An office behind one address at nine in the morning: more people at once than the
+    // address's free failures, every one with the right password.
+    let app = spawn_app(pool).await;
+    let people: Vec<String> = (0..30).map(|i| format!("staff{i}@qianjiang.gov.cn")).collect();
+    for email in &people {
+        app.add_user(email, Role::Viewer, Some("qianjiang"), None, &[]).await;
+    }
+    let office = client_from("127.0.0.4", &app);
+    let answers =
+        futures::future::join_all(people.iter().map(|email| login_from(&office, &app, email, PASSWORD))).await;
+    let refused = answers.iter().filter(|s| **s != StatusCode::OK).count();
+    assert_eq!(refused, 0, "{refused} of {} right passwords were refused: {answers:?}", people.len());
+}
+
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn wrong_current_passwords_are_throttled_like_sign_ins(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
