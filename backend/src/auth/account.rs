@@ -59,6 +59,7 @@ impl Accounts<'_> {
         let user_id = match (verified, account) {
             (true, Some((id, _, _))) => id,
             _ => {
+                attempt.failed(self.pool, now).await?;
                 self.metrics.login(false);
                 self.append_platform_event(None, "auth.login_failed", json!({"email": email, "address": client}))
                     .await?;
@@ -159,6 +160,7 @@ impl Accounts<'_> {
             return Err(Error::TooManyRequests(wait.num_seconds().max(1) as u64));
         }
         if !password::verify(current_password, hash).await.map_err(|e| Error::Internal(e.into()))? {
+            attempt.failed(self.pool, self.clock.now()).await?;
             return Err(Error::invalid("current_password", "current_password is wrong"));
         }
         attempt.succeeded(self.pool).await?;
