@@ -25,6 +25,19 @@ pub struct Accounts<'a> {
     pub session_policy: &'a SessionPolicy,
 }
 
+/// An event of a user on their own account (signing in or out, a password change).
+fn own_event(user_id: Uuid, action: &str, after: Option<serde_json::Value>) -> Event<'static> {
+    Event {
+        tenant_id: None,
+        actor: Some(user_id),
+        action: action.into(),
+        entity: "user",
+        entity_id: user_id.to_string(),
+        before: None,
+        after,
+    }
+}
+
 impl Accounts<'_> {
     /// Checks the credentials (throttled, audited) and starts a new session, ending `old`.
     /// Returns the user and the new session's token.
@@ -75,19 +88,7 @@ impl Accounts<'_> {
             session::delete(&mut tx, &old).await?;
         }
         let token = session::create(&mut tx, user_id, now, self.session_policy).await?;
-        audit::append(
-            &mut tx,
-            Event {
-                tenant_id: None,
-                actor: Some(user_id),
-                action: "auth.login".into(),
-                entity: "user",
-                entity_id: user_id.to_string(),
-                before: None,
-                after: Some(json!({"address": client})),
-            },
-        )
-        .await?;
+        audit::append(&mut tx, own_event(user_id, "auth.login", Some(json!({"address": client})))).await?;
         tx.commit().await?;
         Ok((user_id, token))
     }
@@ -116,19 +117,7 @@ impl Accounts<'_> {
             let mut tx = self.pool.begin().await?;
             session::delete(&mut tx, &token).await?;
             if let Some(user_id) = caller.user_id {
-                audit::append(
-                    &mut tx,
-                    Event {
-                        tenant_id: None,
-                        actor: Some(user_id),
-                        action: "auth.logout".into(),
-                        entity: "user",
-                        entity_id: user_id.to_string(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await?;
+                audit::append(&mut tx, own_event(user_id, "auth.logout", None)).await?;
             }
             tx.commit().await?;
         }
@@ -172,19 +161,7 @@ impl Accounts<'_> {
             .execute(&mut *tx)
             .await?;
         session::delete_others(&mut tx, user_id, token.as_deref()).await?;
-        audit::append(
-            &mut tx,
-            Event {
-                tenant_id: None,
-                actor: Some(user_id),
-                action: "user.password_change".into(),
-                entity: "user",
-                entity_id: user_id.to_string(),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        audit::append(&mut tx, own_event(user_id, "user.password_change", None)).await?;
         tx.commit().await?;
         Ok(())
     }
