@@ -61,24 +61,17 @@ pub fn with_event(statement: &str) -> String {
 /// literals with a `$` in them.
 fn shift_parameters(sql: &str, by: usize) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
-    let mut chars = sql.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let digits: String = if c == '$' {
-            let mut d = String::new();
-            while let Some((_, n)) = chars.peek().filter(|(_, n)| n.is_ascii_digit()) {
-                d.push(*n);
-                chars.next();
-            }
-            d
-        } else {
-            String::new()
-        };
-        match digits.parse::<usize>() {
-            Ok(n) => out.push_str(&format!("${}", n + by)),
-            Err(_) if c == '$' => out.push('$'),
-            Err(_) => out.push_str(&sql[i..i + c.len_utf8()]),
+    let mut rest = sql;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(n) = rest[..digits].parse::<usize>() {
+            out.push_str(&(n + by).to_string());
+            rest = &rest[digits..];
         }
     }
+    out.push_str(rest);
     out
 }
 

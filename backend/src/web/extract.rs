@@ -47,8 +47,8 @@ impl FromRequestParts<AppState> for Id {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let text = path_param(parts, state, "id").await?;
-        let route = parts.extensions.get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        Ok(Id(parse_id(resource_before(&route, "{id}"), &text)?))
+        let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
+        Ok(Id(parse_id(resource_before(route, "{id}"), &text)?))
     }
 }
 
