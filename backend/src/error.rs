@@ -30,9 +30,10 @@ pub enum Error {
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many attempts; try again in {0} s")]
     TooManyRequests(u64),
-    /// A value of field `field` that the rules refuse; the message says why.
+    /// A value of field `field` that the rules refuse; the message says why. The field is a
+    /// name (`period`) or, for a body of the wrong shape, a path into it (`organisations[2]`).
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid { field: std::borrow::Cow<'static, str>, message: String },
     /// A request the rules refuse as a whole, no one field being at fault.
     #[error("{0}")]
     Unprocessable(String),
@@ -45,12 +46,12 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Error::Invalid { field, message: message.into() }
+    pub fn invalid(field: impl Into<std::borrow::Cow<'static, str>>, message: impl Into<String>) -> Self {
+        Error::Invalid { field: field.into(), message: message.into() }
     }
 
     /// The field a refusal is about, when it is about one.
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
             _ => None,

@@ -78,8 +78,13 @@ pub struct Application {
 
 impl Application {
     pub async fn build(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
+        Self::with_router(web::router(state), addr).await
+    }
+
+    /// The application serving `router` (the tests wrap `web::router` in a contract check).
+    pub async fn with_router(router: axum::Router, addr: SocketAddr) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-        Ok(Application { listener, router: web::router(state) })
+        Ok(Application { listener, router })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

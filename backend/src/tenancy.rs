@@ -83,6 +83,17 @@ pub async fn regions(pool: &PgPool) -> Result<Vec<RegionView>> {
     Ok(rows.into_iter().map(|(slug, name, name_en)| RegionView { slug, name, name_en }).collect())
 }
 
+/// The region `slug` (404 when there is none).
+pub async fn find_region(pool: &PgPool, slug: &str) -> Result<RegionView> {
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("select slug, name, name_en from region where slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
+    let (slug, name, name_en) = row.ok_or(Error::NotFound("region"))?;
+    Ok(RegionView { slug, name, name_en })
+}
+
 /// What the schema accepts as a slug: lower-case letters, digits and hyphens, 1–63 long,
 /// not starting with a hyphen (it appears in URLs).
 fn check_slug(field: &'static str, slug: &str) -> Result<()> {

@@ -240,6 +240,27 @@ fn handlers_hold_no_sql_and_open_no_transactions() {
 }
 
 #[test]
+fn api_routes_are_added_only_with_their_documentation() {
+    // A route of the JSON API goes into the router only through `ApiRoutes::add` with
+    // `utoipa_axum::routes!`, which takes its path from the handler's `#[utoipa::path]`: the
+    // OpenAPI document and the router cannot differ (docs/api.md).
+    let src = crate_src("backend");
+    let signs = ["axum::routing", ".route(", "Router::new()", "MethodRouter"];
+    let offenders: Vec<String> = modules(&src)
+        .into_iter()
+        .filter(|(module, path, _)| module.starts_with("web/api") && !path.ends_with("routes.rs"))
+        .flat_map(|(_, path, code)| {
+            signs
+                .iter()
+                .filter(|sign| code.contains(*sign))
+                .map(|sign| format!("{} has {sign}", path.display()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(offenders.is_empty(), "API routes added around the documented table: {offenders:?}");
+}
+
+#[test]
 fn the_checks_see_an_import_against_the_order_and_a_cycle() {
     // The checks themselves: a graph with an upward name and a cycle is caught.
     let edges: BTreeMap<String, BTreeSet<String>> = [

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantSummary {
     pub slug: String,
     pub name: String,
@@ -18,6 +19,7 @@ pub struct TenantSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanSummary {
     pub id: Uuid,
     pub title: String,
@@ -33,12 +35,14 @@ pub struct PlanSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Latest {
     pub period: Period,
     pub value: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorRow {
     pub id: Uuid,
     pub code: String,
@@ -61,12 +65,14 @@ pub struct IndicatorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRef {
     pub id: Uuid,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskRow {
     pub id: Uuid,
     pub seq: i32,
@@ -85,6 +91,7 @@ pub struct TaskRow {
 
 /// Everything the plan page shows, in one response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDetail {
     pub tenant: TenantSummary,
     pub plan: PlanSummary,
@@ -97,6 +104,7 @@ pub struct PlanDetail {
 
 /// A tenant with the plans the caller may read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantPlans {
     pub tenant: TenantSummary,
     pub plans: Vec<PlanSummary>,
@@ -104,11 +112,13 @@ pub struct TenantPlans {
 
 /// The body of every error response: `{"error": {"code": "...", "message": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
@@ -119,6 +129,7 @@ pub struct ErrorDetail {
 
 /// `POST …/indicators/{id}/reports`: a reported value for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewReport {
     pub period: String,
@@ -133,6 +144,7 @@ pub struct NewReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     pub id: Uuid,
     pub indicator_id: Uuid,
@@ -151,6 +163,7 @@ pub struct ReportRow {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportState {
     Submitted,
@@ -160,6 +173,7 @@ pub enum ReportState {
 
 /// `POST …/reports/{id}/reject`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
     pub reason: String,
@@ -167,6 +181,7 @@ pub struct Rejection {
 
 /// `POST …/tasks/{id}/updates`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTaskUpdate {
     pub status: crate::model::TaskStatus,
@@ -177,6 +192,7 @@ pub struct NewTaskUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskUpdateRow {
     pub id: Uuid,
     pub task_id: Uuid,
@@ -189,6 +205,7 @@ pub struct TaskUpdateRow {
 
 /// `PUT …/indicators/{id}/units`: the organisations that answer for an indicator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorUnits {
     #[serde(default)]
@@ -199,6 +216,7 @@ pub struct IndicatorUnits {
 
 /// Counts of indicators by status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCounts {
     pub total: i64,
     pub achieved: i64,
@@ -210,6 +228,7 @@ pub struct StatusCounts {
 
 /// Counts of tasks by status, and how many are overdue.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskCounts {
     pub total: i64,
     pub not_started: i64,
@@ -220,6 +239,7 @@ pub struct TaskCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaSummary {
     /// Null for the plan as a whole.
     pub area: Option<String>,
@@ -230,6 +250,7 @@ pub struct AreaSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitWorkload {
     pub id: Uuid,
     pub name: String,
@@ -245,6 +266,7 @@ pub struct UnitWorkload {
 
 /// `GET …/plans/{id}/dashboard`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub plan: PlanSummary,
     /// The tenant's date the overdue counts are taken at.
@@ -255,6 +277,7 @@ pub struct Dashboard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionSummary {
     pub slug: String,
     pub name: String,
@@ -263,6 +286,7 @@ pub struct RegionSummary {
 
 /// One district in a region comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantComparison {
     pub slug: String,
     pub name: String,
@@ -277,6 +301,7 @@ pub struct TenantComparison {
 
 /// One district's own indicator for a catalog key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogRow {
     pub tenant: String,
     pub tenant_name: String,
@@ -294,6 +319,7 @@ pub struct CatalogRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogComparison {
     pub key: String,
     pub name: String,
@@ -308,6 +334,7 @@ pub struct CatalogComparison {
 
 /// `GET /api/v1/regions/{region}/comparison[?indicator=KEY&sort=…&offset=N&limit=N]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionComparison {
     pub region: RegionSummary,
     /// The districts of the region, on every page.
@@ -321,6 +348,7 @@ pub struct RegionComparison {
 /// Which districts of a region comparison: a country-wide region has thousands, so they come
 /// in pages (lists have bounded sizes, docs/security.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComparisonPage {
     pub sort: ComparisonSort,
     pub offset: i64,
@@ -358,6 +386,7 @@ impl Default for ComparisonPage {
 
 /// An entry of the indicator catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogEntry {
     pub key: String,
@@ -372,6 +401,7 @@ pub struct CatalogEntry {
 
 /// `PUT …/indicators/{id}/catalog`: confirm (or clear) an indicator's catalog key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogMapping {
     pub key: Option<String>,
@@ -379,6 +409,7 @@ pub struct CatalogMapping {
 
 /// `GET /api/v1/me` and the account page: the user and its grants, by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeView {
     pub id: Uuid,
     pub email: String,
@@ -390,6 +421,7 @@ pub struct MeView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GrantView {
     pub role: crate::model::Role,
     pub tenant: Option<String>,
@@ -399,6 +431,7 @@ pub struct GrantView {
 
 /// A reporter's work in one tenant: the items its organisations lead or answer for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantWork {
     pub tenant: TenantSummary,
     pub plan: PlanSummary,
@@ -408,6 +441,7 @@ pub struct TenantWork {
 
 /// A report awaiting a tenant admin's decision, with what it reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingReport {
     pub report: ReportRow,
     pub indicator_code: String,
@@ -418,6 +452,7 @@ pub struct PendingReport {
 
 /// An indicator with its approved values over time (the indicator page and its chart).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorHistory {
     pub tenant: TenantSummary,
     pub plan: PlanSummary,
@@ -428,6 +463,7 @@ pub struct IndicatorHistory {
 
 /// `POST /api/v1/regions`: a new region (platform admins).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRegion {
     pub slug: String,
@@ -437,6 +473,7 @@ pub struct NewRegion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionView {
     pub slug: String,
     pub name: String,
@@ -445,6 +482,7 @@ pub struct RegionView {
 
 /// `POST /api/v1/tenants`: a new district in a region (platform admins).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTenant {
     pub slug: String,
@@ -459,6 +497,7 @@ pub struct NewTenant {
 
 /// `POST /api/v1/tenants/{slug}/users`: invite a user into the tenant with one role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewInvitation {
     pub email: String,
@@ -474,6 +513,7 @@ pub struct NewInvitation {
 /// the inviter this once and valid until `expires_at`. The answer is the same whether or not
 /// the address has an account: nothing is created or granted until the link is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationView {
     pub id: Uuid,
     pub email: String,
@@ -485,6 +525,7 @@ pub struct InvitationView {
 
 /// Where an invitation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationState {
     Open,
@@ -492,8 +533,26 @@ pub enum InvitationState {
     Expired,
 }
 
+/// An invitation as its district's admins see it afterwards: whom, to what, and where it
+/// stands; never its link, which was shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationSummary {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: crate::model::Role,
+    pub organisations: Vec<String>,
+    /// The inviter's e-mail address, when their account still exists.
+    pub invited_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub state: InvitationState,
+}
+
 /// What an invitation's link shows whoever opens it: who invited whom, to what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationPreview {
     pub tenant: TenantSummary,
     pub token: String,
@@ -513,6 +572,7 @@ pub struct InvitationPreview {
 
 /// `GET /api/v1/tenants/{slug}/users`: the tenant's users with their grants in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantUser {
     pub id: Uuid,
     pub email: String,
@@ -522,6 +582,7 @@ pub struct TenantUser {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantGrant {
     pub id: Uuid,
     pub role: crate::model::Role,
@@ -530,6 +591,7 @@ pub struct TenantGrant {
 
 /// `PUT …/plans/{id}/publication`: a plan's status and who may read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Publication {
     pub status: PlanStatus,
@@ -538,6 +600,7 @@ pub struct Publication {
 
 /// One audit event, newest first in `AuditPage`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     pub id: i64,
     pub occurred_at: chrono::DateTime<chrono::Utc>,
@@ -546,12 +609,30 @@ pub struct AuditEvent {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
+    /// The entity's fields before the change (null for a creation), as it was recorded.
+    #[cfg_attr(feature = "openapi", schema(schema_with = audit_snapshot))]
     pub before: Option<serde_json::Value>,
+    /// The entity's fields after the change (for a refused attempt: what was asked).
+    #[cfg_attr(feature = "openapi", schema(schema_with = audit_snapshot))]
     pub after: Option<serde_json::Value>,
+}
+
+/// An audit event's snapshot of an entity: an object of its fields, as the write recorded
+/// them; events of unit changes recorded before 2026-12 hold an array of `[role, unit]` pairs.
+#[cfg(feature = "openapi")]
+fn audit_snapshot() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Object))
+        .item(ArrayBuilder::new())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .description(Some("The entity's fields as the write recorded them."))
+        .into()
 }
 
 /// `GET …/audit`: a page of events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub events: Vec<AuditEvent>,
     /// Pass as `before` for the next (older) page; null on the last page.
@@ -561,6 +642,7 @@ pub struct AuditPage {
 /// The tenant administration page: the plans' publication, the users and their grants, and
 /// the organisations a reporter can be given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantAdmin {
     pub tenant: TenantSummary,
     pub plans: Vec<PlanSummary>,
@@ -570,6 +652,7 @@ pub struct TenantAdmin {
 
 /// An organisation of the tenant, with what it answers for and who reports for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationSummary {
     pub name: String,
     pub tasks_led: i64,
@@ -579,6 +662,7 @@ pub struct OrganisationSummary {
 
 /// A user as the platform admin sees them: every grant, by role and scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformUser {
     pub email: String,
     pub display_name: String,
@@ -589,6 +673,7 @@ pub struct PlatformUser {
 
 /// The platform administration page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformAdmin {
     pub regions: Vec<RegionView>,
     pub tenants: Vec<TenantSummary>,
@@ -597,6 +682,7 @@ pub struct PlatformAdmin {
 
 /// An uploaded document the import wizard holds between its steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportDraft {
     pub id: Uuid,
     pub file_name: Option<String>,
@@ -606,8 +692,28 @@ pub struct ImportDraft {
 
 /// The import wizard: the tenant, and when a document was uploaded, what a dry run of it says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportPreview {
     pub tenant: TenantSummary,
     pub draft: Option<ImportDraft>,
     pub report: Option<crate::import_report::ImportReport>,
+}
+
+/// `GET /healthz`: the process answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
+}
+
+/// `GET /readyz`: what the server depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    /// `ok` or `unreachable` (then the answer is 503).
+    pub postgres: String,
+    /// `ok`, `not configured` or `unreachable (views computed without cache)`: views are
+    /// served without Redis all the same.
+    pub redis: String,
 }

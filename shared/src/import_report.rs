@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 /// Something a reader noticed, at a place in the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub at: String,
     pub message: String,
@@ -20,6 +21,7 @@ impl From<DocumentProblem> for Finding {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportOutcome {
     /// Checked only; nothing written.
@@ -32,6 +34,7 @@ pub enum ImportOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationPreview {
     pub name: String,
     /// Not yet an organisation of the tenant: the commit creates it.
@@ -39,6 +42,7 @@ pub struct OrganisationPreview {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     pub areas: usize,
     pub indicators: usize,
@@ -48,6 +52,7 @@ pub struct Counts {
 
 /// The answer to an import, dry or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub outcome: ImportOutcome,
     pub plan_id: Option<Uuid>,

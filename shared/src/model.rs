@@ -17,6 +17,7 @@ macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $kind:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -88,6 +89,12 @@ vocabulary! {
         Behind => "behind",
         NoData => "no_data",
     }
+}
+
+vocabulary! {
+    /// What an API token may be used for (docs/api.md): reading, reporting values and task
+    /// progress, importing plans. A token never does more than its owner's grants allow.
+    TokenScope, "token scope" { Read => "read", Report => "report", Import => "import" }
 }
 
 vocabulary! {

@@ -96,6 +96,23 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// In the OpenAPI document: text, a year or a quarter.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^[0-9]{4}(Q[1-4])?$"))
+            .description(Some("A year (`2023`) or a quarter of a year (`2023Q2`)."))
+            .examples([serde_json::json!("2023"), serde_json::json!("2023Q2")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Period {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

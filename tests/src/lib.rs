@@ -3,6 +3,7 @@
 //! as in production, and the Qianjiang seed loaded.
 
 pub mod browser;
+pub mod contract;
 pub mod document;
 
 use backend::auth::users::NewGrant;
@@ -39,6 +40,8 @@ pub struct TestApp {
     pub cache: ViewCache,
     /// The server's mirror of sessions and tenants (its counters tell syncs and barriers).
     pub mirror: Arc<Mirror>,
+    /// What the API answered, checked against its OpenAPI document.
+    pub contract: contract::Contract,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -67,6 +70,10 @@ impl Drop for TestApp {
         .join();
         if let Ok(Err(e)) = ended {
             eprintln!("note: could not end the test server's sessions: {e}");
+        }
+        // A test whose answers broke the API contract fails here (unless it already failed).
+        if !std::thread::panicking() {
+            self.contract.assert_kept();
         }
     }
 }
@@ -244,10 +251,14 @@ async fn spawn_adjusted(
     let cache = ViewCache::new(redis).expect("a Redis URL");
     let state = adjust(backend::startup::state(app_pool.clone(), clock.clone(), site_root(), cache.clone()));
     let mirror = state.mirror.clone();
-    let app =
-        Application::build(state, "127.0.0.1:0".parse().expect("an address")).await.expect("the server cannot bind");
+    let contract = contract::Contract::default();
+    let router =
+        backend::web::router(state).layer(axum::middleware::from_fn_with_state(contract.clone(), contract::check));
+    let app = Application::with_router(router, "127.0.0.1:0".parse().expect("an address"))
+        .await
+        .expect("the server cannot bind");
     let addr = app.local_addr().expect("bound address");
     let server = tokio::spawn(app.run_until_stopped());
     let client = browser_like_client(addr);
-    TestApp { addr, client, admin, app_pool, clock, cache, mirror, server }
+    TestApp { addr, client, admin, app_pool, clock, cache, mirror, contract, server }
 }

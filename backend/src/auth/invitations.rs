@@ -14,7 +14,7 @@ use crate::infra::db;
 use crate::tenancy::TenantRecord;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use shared::api::{InvitationPreview, InvitationState, InvitationView, NewInvitation};
+use shared::api::{InvitationPreview, InvitationState, InvitationSummary, InvitationView, NewInvitation};
 use shared::model::Role;
 use shared::page_data::Caller;
 use sqlx::PgPool;
@@ -85,6 +85,88 @@ pub async fn create(
     })
 }
 
+/// Accepted, expired (at `expires_at`) or open.
+fn state(accepted_at: Option<DateTime<Utc>>, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> InvitationState {
+    match accepted_at {
+        Some(_) => InvitationState::Accepted,
+        None if expires_at <= now => InvitationState::Expired,
+        None => InvitationState::Open,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    invitation_id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    organisations: Vec<String>,
+    invited_by: Option<String>,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    accepted_at: Option<DateTime<Utc>>,
+}
+
+impl SummaryRow {
+    fn summary(self, now: DateTime<Utc>) -> Result<InvitationSummary> {
+        let state = state(self.accepted_at, self.expires_at, now);
+        Ok(InvitationSummary {
+            id: self.invitation_id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self.role.parse().map_err(|e: shared::model::UnknownWord| Error::Internal(e.into()))?,
+            organisations: self.organisations,
+            invited_by: self.invited_by,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            state,
+        })
+    }
+}
+
+const SUMMARY_SELECT: &str = "select i.invitation_id, i.email, i.display_name, i.role, i.organisations,
+        u.email as invited_by, i.created_at, i.expires_at, i.accepted_at
+     from invitation i left join app_user u on u.user_id = i.invited_by";
+
+/// The tenant's invitations, newest first (platform admins and the tenant's admins), without
+/// their links.
+pub async fn list(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    tenant: &TenantRecord,
+) -> Result<Vec<InvitationSummary>> {
+    access::manage_users(caller, tenant.reference())?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let rows: Vec<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SELECT} where i.tenant_id = $1 order by i.created_at desc, i.invitation_id"))
+            .bind(tenant.tenant_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    rows.into_iter().map(|r| r.summary(now)).collect()
+}
+
+/// One invitation of the tenant, as `list` gives it.
+pub async fn get(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    tenant: &TenantRecord,
+    invitation_id: Uuid,
+) -> Result<InvitationSummary> {
+    access::manage_users(caller, tenant.reference())?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let row: Option<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SELECT} where i.tenant_id = $1 and i.invitation_id = $2"))
+            .bind(tenant.tenant_id)
+            .bind(invitation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    row.ok_or(Error::NotFound("invitation"))?.summary(now)
+}
+
 fn grant_of(tenant: &TenantRecord, role: Role, organisations: &[String]) -> NewGrant {
     NewGrant { role, tenant: Some(tenant.slug.clone()), region: None, organisations: organisations.to_vec() }
 }
@@ -105,11 +187,7 @@ struct InvitationRow {
 
 impl InvitationRow {
     fn state(&self, now: DateTime<Utc>) -> InvitationState {
-        match self.accepted_at {
-            Some(_) => InvitationState::Accepted,
-            None if self.expires_at <= now => InvitationState::Expired,
-            None => InvitationState::Open,
-        }
+        state(self.accepted_at, self.expires_at, now)
     }
 
     fn role(&self) -> Result<Role> {

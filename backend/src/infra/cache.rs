@@ -40,23 +40,34 @@ pub const TTL_SECONDS: u64 = 3600;
 /// with its gzip, a dashboard 5 KB; more would push the server past its 150 MB budget.
 const LOCAL_BYTES: usize = 16 * 1024 * 1024;
 
-/// A view's JSON, and when this instance keeps it, the same gzipped.
+/// A view's JSON, and when this instance keeps it, the same gzipped; with a digest of the
+/// JSON, computed once, that tells one content from another (the HTTP layer's `ETag`).
 #[derive(Debug, Clone)]
 pub struct View {
     pub json: Bytes,
     pub gzip: Option<Bytes>,
+    pub digest: [u8; 16],
+}
+
+/// The first half of `bytes`'s SHA-256: enough to tell contents apart.
+pub fn digest(bytes: &[u8]) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let full = Sha256::digest(bytes);
+    let mut half = [0u8; 16];
+    half.copy_from_slice(&full[..16]);
+    half
 }
 
 impl View {
     fn plain(json: Bytes) -> Self {
-        View { json, gzip: None }
+        View { digest: digest(&json), json, gzip: None }
     }
 
     fn kept(json: Bytes) -> Self {
         use std::io::Write;
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         let gzip = encoder.write_all(&json).and_then(|()| encoder.finish()).ok().map(Bytes::from);
-        View { json, gzip }
+        View { digest: digest(&json), json, gzip }
     }
 
     fn weight(&self) -> usize {

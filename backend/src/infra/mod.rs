@@ -9,6 +9,8 @@ pub mod cache;
 pub mod clock;
 /// The pool, the migrations, and transactions carrying the tenant context for row-level security.
 pub mod db;
+/// Remembered answers for idempotent retries.
+pub mod idempotency;
 /// The service's metrics instruments.
 pub mod metrics;
 /// Request rates per client address (GCRA), and the proxies trusted to name the client.

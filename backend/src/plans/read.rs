@@ -61,7 +61,11 @@ const PLAN_COLUMNS: &str =
     "plan_id, title, issuer, document_number, issued_on, period_start, period_end, visibility, status, notes, version";
 
 pub async fn tenant_plans(pool: &PgPool, caller: &Caller, slug: &str) -> Result<TenantPlans> {
-    let tenant = find_tenant(pool, slug).await?;
+    plans_of(pool, caller, find_tenant(pool, slug).await?).await
+}
+
+/// The plans of `tenant` that `caller` may read, newest first.
+pub async fn plans_of(pool: &PgPool, caller: &Caller, tenant: TenantRecord) -> Result<TenantPlans> {
     let scope = tenant_scope(caller, tenant.reference());
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
     let rows: Vec<PlanRecord> =

@@ -191,6 +191,28 @@ pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, indicat
     records.into_iter().map(ReportRecord::into_row).collect()
 }
 
+/// One report of an indicator (the tenant's own readers, like `list`).
+pub async fn get(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    (indicator_id, report_id): (Uuid, Uuid),
+) -> Result<ReportRow> {
+    if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
+        return Err(if caller.user_id.is_some() { Error::NotFound("report") } else { Error::Unauthorized });
+    }
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let record: Option<ReportRecord> =
+        sqlx::query_as(&format!("{REPORT_SELECT} where r.report_id = $1 and r.indicator_id = $2 and r.tenant_id = $3"))
+            .bind(report_id)
+            .bind(indicator_id)
+            .bind(tenant.tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    record.ok_or(Error::NotFound("report"))?.into_row()
+}
+
 /// The indicator a report is for, in the tenant, with the report standing for `period` now
 /// (read in the same round trip) and the reporter's email.
 async fn indicator_for_report(
@@ -476,13 +498,16 @@ pub async fn set_units(
             "indicator {indicator_id} has changed (version {version} now, {expected_version} expected); reload it"
         )));
     }
-    let before: Vec<(String, String)> = sqlx::query_as(
+    let assigned: Vec<(String, String)> = sqlx::query_as(
         "select a.role, o.name from indicator_assignment a join organisation o using (organisation_id)
          where a.indicator_id = $1 order by a.role, o.name",
     )
     .bind(indicator_id)
     .fetch_all(&mut *tx)
     .await?;
+    // The units before, in the shape of what replaces them.
+    let named = |role: &str| assigned.iter().filter(|(r, _)| r == role).map(|(_, name)| name.clone()).collect();
+    let before = IndicatorUnits { lead: named("lead"), responsible: named("responsible") };
     sqlx::query("delete from indicator_assignment where indicator_id = $1")
         .bind(indicator_id)
         .execute(&mut *tx)

@@ -97,8 +97,8 @@ mod tests {
         ReportContext { plan_years: (2021, 2025), standing }
     }
 
-    fn field(result: Result<Period>) -> Option<&'static str> {
-        result.err().and_then(|e| e.field())
+    fn field(result: Result<Period>) -> Option<String> {
+        result.err().and_then(|e| e.field().map(str::to_owned))
     }
 
     #[test]
@@ -109,17 +109,26 @@ mod tests {
 
     #[test]
     fn a_period_outside_the_plan_or_unreadable_is_refused_at_the_period() {
-        assert_eq!(field(admit_report(&report(5, None), "2026".parse(), context(Standing::Empty))), Some("period"));
-        assert_eq!(field(admit_report(&report(5, None), "2020Q4".parse(), context(Standing::Empty))), Some("period"));
-        assert_eq!(field(admit_report(&report(5, None), "2023Q5".parse(), context(Standing::Empty))), Some("period"));
+        assert_eq!(
+            field(admit_report(&report(5, None), "2026".parse(), context(Standing::Empty))).as_deref(),
+            Some("period")
+        );
+        assert_eq!(
+            field(admit_report(&report(5, None), "2020Q4".parse(), context(Standing::Empty))).as_deref(),
+            Some("period")
+        );
+        assert_eq!(
+            field(admit_report(&report(5, None), "2023Q5".parse(), context(Standing::Empty))).as_deref(),
+            Some("period")
+        );
     }
 
     #[test]
     fn values_and_texts_past_their_bounds_are_refused_at_their_field() {
         let huge = NewReport { value: Decimal::from(MAX_ABS_VALUE) + Decimal::ONE, ..report(0, None) };
-        assert_eq!(field(admit_report(&huge, "2023".parse(), context(Standing::Empty))), Some("value"));
+        assert_eq!(field(admit_report(&huge, "2023".parse(), context(Standing::Empty))).as_deref(), Some("value"));
         let long = NewReport { source: Some("字".repeat(MAX_NOTE_CHARS + 1)), ..report(0, None) };
-        assert_eq!(field(admit_report(&long, "2023".parse(), context(Standing::Empty))), Some("source"));
+        assert_eq!(field(admit_report(&long, "2023".parse(), context(Standing::Empty))).as_deref(), Some("source"));
         let just = NewReport { note: Some("字".repeat(MAX_NOTE_CHARS)), ..report(0, None) };
         assert!(admit_report(&just, "2023".parse(), context(Standing::Empty)).is_ok());
     }
@@ -150,7 +159,10 @@ mod tests {
     fn a_rejection_needs_a_reason_an_approval_none() {
         assert!(check_rejection(None).is_ok());
         assert!(check_rejection(Some("数据口径不一致")).is_ok());
-        assert_eq!(check_rejection(Some("  ")).err().and_then(|e| e.field()), Some("reason"));
+        assert_eq!(
+            check_rejection(Some("  ")).err().and_then(|e| e.field().map(str::to_owned)).as_deref(),
+            Some("reason")
+        );
         assert!(check_rejection(Some(&"x".repeat(MAX_NOTE_CHARS + 1))).is_err());
     }
 }

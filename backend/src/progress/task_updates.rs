@@ -158,6 +158,28 @@ pub async fn append(
     Ok((row, new_version))
 }
 
+/// One update of a task (the tenant's own readers, like `list`).
+pub async fn get(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    (task_id, update_id): (Uuid, Uuid),
+) -> Result<TaskUpdateRow> {
+    if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {
+        return Err(if caller.user_id.is_some() { Error::NotFound("task update") } else { Error::Unauthorized });
+    }
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let record: Option<UpdateRecord> =
+        sqlx::query_as(&format!("{UPDATE_SELECT} where u.update_id = $1 and u.task_id = $2 and u.tenant_id = $3"))
+            .bind(update_id)
+            .bind(task_id)
+            .bind(tenant.tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    record.ok_or(Error::NotFound("task update"))?.into_row()
+}
+
 /// The task's updates, newest first (the tenant's own readers).
 pub async fn list(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, task_id: Uuid) -> Result<Vec<TaskUpdateRow>> {
     if access::tenant_scope(caller, tenant.reference()) != access::TenantScope::Internal {

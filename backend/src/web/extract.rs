@@ -1,11 +1,12 @@
 //! What handlers take from a request, each refusing with the API's JSON errors:
 //! - `Tenant`: the tenant of the route's `{slug}` (404 when there is none);
-//! - `Id`, `ReportId`: the ids of `{id}` and `{rid}` (400 when not an id);
+//! - `Id`, `ReportId`, `UpdateId`: the ids of `{id}`, `{rid}` and `{uid}` (400 when not an id);
+//! - `RegionSlug`, `CatalogKey`: the texts of `{region}` and `{key}` (400 when not UTF-8);
 //! - `Version`, `RequiredVersion`: the version an edit was made against, from `If-Match`
 //!   (428 when a required one is missing);
 //! - `ApiJson`: the body, where malformed JSON is 400, a body of the wrong shape (missing or
-//!   mistyped fields) 422, a missing or wrong Content-Type 400, and a string holding NUL
-//!   (which PostgreSQL cannot store) 400.
+//!   mistyped fields) 422 naming the field at fault (`organisations[2]`), a missing or wrong
+//!   Content-Type 400, and a string holding NUL (which PostgreSQL cannot store) 400.
 //!
 //! A handler lists them in the order its refusals take precedence: ids, then versions, then
 //! the tenant.
@@ -17,7 +18,6 @@ use crate::tenancy::TenantRecord;
 use crate::web::middleware::nul_bytes::json_nul;
 use crate::web::versions;
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
@@ -63,6 +63,44 @@ impl FromRequestParts<AppState> for ReportId {
     }
 }
 
+/// The task update id in the route's `{uid}`.
+pub struct UpdateId(pub Uuid);
+
+impl FromRequestParts<AppState> for UpdateId {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        Ok(UpdateId(parse_id("task update", &path_param(parts, state, "uid").await?)?))
+    }
+}
+
+/// A path parameter taken as text, refused with the API's JSON error when it is not UTF-8.
+macro_rules! path_text {
+    ($(#[$doc:meta])* $name:ident, $param:literal) => {
+        $(#[$doc])*
+        pub struct $name(pub String);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = Error;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+                Ok($name(path_param(parts, state, $param).await?))
+            }
+        }
+    };
+}
+
+path_text!(
+    /// The region's slug in the route's `{region}`.
+    RegionSlug,
+    "region"
+);
+path_text!(
+    /// The catalog key in the route's `{key}`.
+    CatalogKey,
+    "key"
+);
+
 /// The version an edit names in `If-Match`, when it names one.
 pub struct Version(pub Option<i32>);
 
@@ -103,6 +141,7 @@ fn resource_before(route: &str, param: &str) -> &'static str {
         "tasks" => "task",
         "grants" => "grant",
         "reports" => "report",
+        "invitations" => "invitation",
         _ => "resource",
     }
 }
@@ -131,17 +170,60 @@ where
         if json_nul(&bytes) {
             return Err(Error::BadRequest("a string contains a NUL character (\\u0000)".into()));
         }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonDataError(e)) => Err(Error::Unprocessable(e.body_text())),
-            Err(e) => Err(Error::BadRequest(e.body_text())),
-        }
+        read_json(&bytes).map(ApiJson)
     }
+}
+
+/// `bytes` as a `T`: malformed JSON is 400, a body of the wrong shape 422 naming the path of
+/// the field at fault.
+fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.classify() != serde_json::error::Category::Data {
+            return Error::BadRequest(format!("the body is not JSON: {inner}"));
+        }
+        // A missing or unknown field is reported at the object holding it: name the field.
+        let message = inner.to_string();
+        let named = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|start| message.strip_prefix(start)?.split('`').next().map(str::to_owned));
+        let field = match (path.as_str(), named) {
+            (".", Some(name)) => name,
+            // An unknown field's path already ends in it.
+            (_, Some(name)) if path == name || path.ends_with(&format!(".{name}")) => path,
+            (_, Some(name)) => format!("{path}.{name}"),
+            (".", None) => return Error::Unprocessable(message),
+            (_, None) => path,
+        };
+        Error::invalid(field.clone(), format!("{field}: {message}"))
+    })?;
+    reader.end().map_err(|e| Error::BadRequest(format!("the body is not JSON: {e}")))?;
+    Ok(value)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::resource_before;
+    use super::{Error, read_json, resource_before};
+
+    #[test]
+    fn a_body_of_the_wrong_shape_names_the_field_at_fault() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Body {
+            period: String,
+            organisations: Vec<String>,
+        }
+        let field = |json: &str| read_json::<Body>(json.as_bytes()).err().and_then(|e| e.field().map(str::to_owned));
+        assert_eq!(field(r#"{"period": 2023, "organisations": []}"#).as_deref(), Some("period"));
+        assert_eq!(field(r#"{"period": "2023", "organisations": ["a", 3]}"#).as_deref(), Some("organisations[1]"));
+        assert_eq!(field(r#"{"organisations": []}"#).as_deref(), Some("period"));
+        assert_eq!(field(r#"{"period": "2023", "organisations": [], "x": 1}"#).as_deref(), Some("x"));
+        assert!(matches!(read_json::<Body>(b"{"), Err(Error::BadRequest(_))));
+        assert!(matches!(read_json::<Body>(br#"{"period": "1", "organisations": []} x"#), Err(Error::BadRequest(_))));
+    }
 
     #[test]
     fn an_id_is_named_after_the_segment_before_it() {

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod middleware;
 pub mod page_data;
 pub mod pages;
+pub mod paging;
 pub mod redirect;
 pub mod respond;
 pub mod versions;
@@ -20,7 +21,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 pub use middleware::rate_limit::ClientAddress;
-use middleware::{caller, csrf, nul_bytes, observe, rate_limit, security};
+use middleware::{caller, conditional, csrf, idempotency, nul_bytes, observe, rate_limit, security};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 
@@ -41,14 +42,24 @@ fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().compress_when(worth_it)
 }
 
+/// The OpenAPI document, as `web/api/openapi.rs` builds it once.
+async fn api_document() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let json = api::openapi::description().json.clone();
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response()
+}
+
 pub fn router(state: AppState) -> Router {
-    let (api, _) = api::api().into_parts();
+    let (api, _, _) = api::api().into_parts();
     Router::new()
         .merge(api)
+        .route("/api/openapi.json", axum::routing::get(api_document))
         .route("/api/v1/{*rest}", axum::routing::any(|| async { Error::NotFound("resource") }))
         .merge(forms::work::router())
         .merge(forms::admin::router())
         .merge(pages::router(&state))
+        .layer(from_fn(conditional::conditional_get))
+        .layer(from_fn_with_state(state.clone(), idempotency::idempotent))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), caller::resolve))
         .layer(from_fn(nul_bytes::refuse))

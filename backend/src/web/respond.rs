@@ -23,10 +23,27 @@ pub fn cached_json(view: View, outcome: CacheOutcome, request: &HeaderMap) -> Re
     let cache = (HeaderName::from_static("x-cache"), outcome.header_value());
     let json = (header::CONTENT_TYPE, "application/json");
     let vary = (header::VARY, "accept-encoding");
-    match view.gzip {
+    let mut response = match view.gzip {
         Some(gzip) if accepts_gzip => ([json, cache, vary, (header::CONTENT_ENCODING, "gzip")], gzip).into_response(),
         _ => ([json, cache, vary], view.json).into_response(),
+    };
+    response.headers_mut().insert(header::ETAG, weak_etag(&view.digest));
+    response
+}
+
+/// A weak validator for content with this digest: `W/"<hex>"`.
+pub fn weak_etag(digest: &[u8; 16]) -> HeaderValue {
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"0\""))
+}
+
+/// 201 with the created resource and where a GET finds it.
+pub fn created(location: &str, body: impl serde::Serialize) -> Response {
+    let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
     }
+    response
 }
 
 pub fn with_cookie(mut response: Response, cookie: &str) -> Response {

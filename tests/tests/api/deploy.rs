@@ -76,7 +76,7 @@ fn the_kubernetes_objects_refer_to_each_other_correctly() {
         container["resources"]["limits"]["memory"].is_string() && container["resources"]["requests"]["cpu"].is_string()
     );
     // The probes call routes the server has.
-    let routes: BTreeSet<&str> = backend::web::api_routes().into_iter().map(|(_, path)| path).collect();
+    let routes: BTreeSet<String> = backend::web::api_routes().into_iter().map(|(_, path)| path).collect();
     for probe in ["readinessProbe", "livenessProbe"] {
         let path = s(&container[probe]["httpGet"]["path"]);
         assert!(routes.contains(path), "{probe} calls {path}, which the server does not serve");

@@ -6,6 +6,8 @@ mod audit;
 mod auth;
 mod cache;
 mod comparison;
+mod contract;
+mod conventions;
 mod deploy;
 mod import;
 mod isolation;

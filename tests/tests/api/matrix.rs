@@ -95,11 +95,16 @@ fn rows() -> Vec<Row> {
         },
         row("GET", "/api/v1/me", same([401, 200, 200, 200, 200, 200])),
         row("GET", "/api/v1/tenants", same([200; 6])),
+        row("GET", "/api/v1/tenants/{slug}", same([200; 6])),
+        row("GET", "/api/v1/regions", same([200; 6])),
+        row("GET", "/api/v1/regions/{region}", same([200; 6])),
         row("GET", "/api/v1/tenants/{slug}/plans", same([200; 6])),
+        row("GET", "/api/v1/tenants/{slug}/plans/{id}", internal_read),
         row("GET", "/api/v1/tenants/{slug}/plans/{id}/indicators", internal_read),
         row("GET", "/api/v1/tenants/{slug}/plans/{id}/tasks", internal_read),
         row("GET", "/api/v1/tenants/{slug}/plans/{id}/dashboard", internal_read),
         row("GET", "/api/v1/tenants/{slug}/indicators/{id}/reports", signed_in_read),
+        row("GET", "/api/v1/tenants/{slug}/indicators/{id}/reports/{rid}", signed_in_read),
         Row {
             body: Some(json!({"period": "2023", "value": 1})),
             ..row("POST", "/api/v1/tenants/{slug}/indicators/{id}/reports", admin_write(201, 403))
@@ -119,6 +124,7 @@ fn rows() -> Vec<Row> {
             ..row("PUT", "/api/v1/tenants/{slug}/indicators/{id}/units", admin_only(204))
         },
         row("GET", "/api/v1/tenants/{slug}/tasks/{id}/updates", signed_in_read),
+        row("GET", "/api/v1/tenants/{slug}/tasks/{id}/updates/{uid}", signed_in_read),
         // Own region for the first two targets, another region for the third.
         row(
             "GET",
@@ -171,6 +177,8 @@ fn rows() -> Vec<Row> {
             body: Some(json!({"email": "invitee{cell}@example.cn", "role": "viewer"})),
             ..row("POST", "/api/v1/tenants/{slug}/users", manage(201))
         },
+        row("GET", "/api/v1/tenants/{slug}/invitations", manage(200)),
+        row("GET", "/api/v1/tenants/{slug}/invitations/{id}", manage(200)),
         row("DELETE", "/api/v1/tenants/{slug}/grants/{id}", manage(204)),
         row(
             "GET",
@@ -192,6 +200,10 @@ struct Ids {
     /// Submitted reports: one to approve, one to reject.
     approve: Uuid,
     reject: Uuid,
+    /// An update of `task`.
+    update: Uuid,
+    /// An open invitation into the tenant.
+    invitation: Uuid,
 }
 
 async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
@@ -263,7 +275,25 @@ async fn world(app: &TestApp) -> HashMap<&'static str, Ids> {
             .unwrap();
             reports.push(id);
         }
-        ids.insert(slug, Ids { plan, indicator, catalog_indicator, task, approve: reports[0], reject: reports[1] });
+        let update: Uuid = sqlx::query_scalar(
+            "insert into task_update (tenant_id, task_id, status) values ($1, $2, 'in_progress') returning update_id",
+        )
+        .bind(tenant)
+        .bind(task)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+        let invitation: Uuid = sqlx::query_scalar(
+            "insert into invitation (tenant_id, token_hash, email, role, created_at, expires_at)
+             values ($1, sha256(gen_random_uuid()::text::bytea), 'matrix@example.cn', 'viewer', now(), now() + interval '7 days')
+             returning invitation_id",
+        )
+        .bind(tenant)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+        let (approve, reject) = (reports[0], reports[1]);
+        ids.insert(slug, Ids { plan, indicator, catalog_indicator, task, approve, reject, update, invitation });
     }
     ids
 }
@@ -299,7 +329,7 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
     let rows = rows();
 
     let listed: BTreeSet<_> = backend::web::api_routes().into_iter().collect();
-    let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
+    let covered: BTreeSet<_> = rows.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
     assert_eq!(covered, listed, "the matrix must have one row per API route, no more, no less");
 
     let world = world(&app).await;
@@ -333,6 +363,8 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                     .replace("{key}", "matrix_key")
                     .replace("/tasks/{id}", &format!("/tasks/{}", ids.task))
                     .replace("{rid}", &report.to_string())
+                    .replace("{uid}", &ids.update.to_string())
+                    .replace("/invitations/{id}", &format!("/invitations/{}", ids.invitation))
                     .replace("/grants/{id}", &format!("/grants/{grant}"));
                 let mut request = client.request(row.method.parse().unwrap(), app.url(&path));
                 if row.if_match {
@@ -440,7 +472,7 @@ async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
     let app = spawn_app(pool).await;
     let rows = rows();
     let listed: BTreeSet<_> = backend::web::api_routes().into_iter().collect();
-    let covered: BTreeSet<_> = rows.iter().map(|r| (r.method, r.path)).collect();
+    let covered: BTreeSet<_> = rows.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
     assert_eq!(covered, listed, "every API route is sent hostile input");
     let world = world(&app).await;
     let ids = &world["qianjiang"];
@@ -459,6 +491,8 @@ async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
                     .replace("/indicators/{id}", &format!("/indicators/{}", ids.indicator))
                     .replace("/tasks/{id}", &format!("/tasks/{}", ids.task))
                     .replace("{rid}", &ids.approve.to_string())
+                    .replace("{uid}", &ids.update.to_string())
+                    .replace("/invitations/{id}", &format!("/invitations/{}", ids.invitation))
                     .replace("/grants/{id}", &format!("/grants/{}", Uuid::new_v4()))
                     .replace("{region}", "chongqing")
                     .replace("{key}", "industrial_output_above_scale")

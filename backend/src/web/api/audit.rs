@@ -5,36 +5,68 @@ use crate::audit::{self, DEFAULT_PAGE, MAX_PAGE};
 use crate::auth::access;
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use crate::web::api::routes::ApiRoutes;
+use crate::web::api::params::TenantPath;
+use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::Tenant;
 use axum::Json;
 use axum::extract::{Extension, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::api::AuditPage;
 use shared::page_data::Caller;
+use utoipa::IntoParams;
+use utoipa_axum::routes;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
-    r.get("/api/v1/tenants/{slug}/audit", list_audit_events)
+    r.add(Access::SignedIn(shared::model::TokenScope::Read), routes!(list_audit_events))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct Page {
+    /// How many events, 1–200 (50 by default).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// Events older than this event id.
     before: Option<i64>,
+    /// Where the page starts, as the previous page's `Link: <…>; rel="next"` gives it (the
+    /// same as `before`).
+    cursor: Option<String>,
 }
 
+/// The district's audit events, newest first.
+///
+/// The district's admins, supervisors of its region, platform admins.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/audit", tag = "audit", params(TenantPath, Page),
+    responses((status = 200, body = AuditPage,
+     headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the older events; absent on the last page.")))))]
 async fn list_audit_events(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
     Tenant(tenant): Tenant,
-) -> Result<Json<AuditPage>> {
+) -> Result<Response> {
     let Query(page) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
     let limit = page.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_PAGE}")));
     }
+    let before = match page.cursor {
+        Some(cursor) => Some(
+            cursor.parse().map_err(|_| Error::BadRequest(format!("cursor {cursor:?} is not one this list gave")))?,
+        ),
+        None => page.before,
+    };
     access::read_audit(&caller, tenant.reference())?;
-    Ok(Json(audit::page(&state.pool, tenant.tenant_id, page.before, limit).await?))
+    let events = audit::page(&state.pool, tenant.tenant_id, before, limit).await?;
+    let next = events
+        .next_before
+        .map(|id| format!("</api/v1/tenants/{}/audit?limit={limit}&cursor={id}>; rel=\"next\"", tenant.slug));
+    let mut response = Json(events).into_response();
+    if let Some(value) = next.and_then(|link| HeaderValue::from_str(&link).ok()) {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    Ok(response)
 }

@@ -4,30 +4,39 @@
 use crate::error::{Error, Result};
 use crate::plans::catalog;
 use crate::state::AppState;
-use crate::web::api::routes::ApiRoutes;
-use crate::web::extract::{ApiJson, Id, RequiredVersion, Tenant};
+use crate::web::api::params::{CatalogKeyPath, IfMatch, IndicatorPath};
+use crate::web::api::routes::{Access, ApiRoutes};
+use crate::web::extract::{ApiJson, CatalogKey, Id, RequiredVersion, Tenant};
+use crate::web::paging::{PageParams, Pagination};
 use crate::web::versions;
-use axum::Json;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::{CatalogEntry, CatalogMapping};
+use shared::model::TokenScope;
 use shared::page_data::Caller;
+use utoipa_axum::routes;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
-    r.get("/api/v1/catalog", list_catalog)
-        .put("/api/v1/catalog/{key}", put_catalog_entry)
-        .put("/api/v1/tenants/{slug}/indicators/{id}/catalog", map_indicator)
+    r.add(Access::Open(TokenScope::Read), routes!(list_catalog))
+        .add(Access::SessionOnly, routes!(put_catalog_entry))
+        .add(Access::SessionOnly, routes!(map_indicator))
 }
 
-async fn list_catalog(State(state): State<AppState>) -> Result<Json<Vec<CatalogEntry>>> {
-    Ok(Json(catalog::list(&state.pool).await?))
+/// The indicator catalog: shared keys that districts' own indicators map to.
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog", params(PageParams),
+    responses((status = 200, body = Vec<CatalogEntry>)))]
+async fn list_catalog(State(state): State<AppState>, page: Pagination) -> Result<Response> {
+    page.respond(catalog::list(&state.pool).await?)
 }
 
+/// Add or change a catalog entry (platform admins).
+#[utoipa::path(put, path = "/api/v1/catalog/{key}", tag = "catalog", params(CatalogKeyPath),
+    request_body = CatalogEntry, responses((status = 204, description = "Stored.")))]
 async fn put_catalog_entry(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(key): Path<String>,
+    CatalogKey(key): CatalogKey,
     ApiJson(entry): ApiJson<CatalogEntry>,
 ) -> Result<StatusCode> {
     if entry.key != key {
@@ -37,6 +46,11 @@ async fn put_catalog_entry(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Confirm, change or clear an indicator's catalog key (platform admins).
+#[utoipa::path(put, path = "/api/v1/tenants/{slug}/indicators/{id}/catalog", tag = "catalog",
+    params(IndicatorPath, IfMatch), request_body = CatalogMapping, responses(
+    (status = 204, description = "Set.", headers(("ETag" = String, description = "The indicator's new version."))),
+))]
 async fn map_indicator(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use crate::import;
 use crate::state::AppState;
-use crate::web::api::routes::ApiRoutes;
+use crate::web::api::params::{PlanPath, TenantPath};
+use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::{Id, Tenant};
 use axum::Json;
 use axum::body::Bytes;
@@ -12,14 +13,18 @@ use axum::extract::{Extension, FromRequest, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use shared::import_report::ImportOutcome;
+use shared::import_report::{ImportOutcome, ImportReport};
+use shared::model::TokenScope;
 use shared::page_data::Caller;
+use shared::plan_document::PlanDocument;
+use utoipa::IntoParams;
+use utoipa_axum::routes;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
-    r.post("/api/v1/tenants/{slug}/plans/import", import_plan)
-        .get("/api/v1/tenants/{slug}/plans/{id}/export.json", export_plan)
-        .get("/api/v1/tenants/{slug}/plans/{id}/export.xlsx", export_workbook)
-        .get("/api/v1/import/template.xlsx", template)
+    r.add(Access::SignedIn(TokenScope::Import), routes!(import_plan))
+        .add(Access::Open(TokenScope::Read), routes!(export_plan))
+        .add(Access::Open(TokenScope::Read), routes!(export_workbook))
+        .add(Access::Open(TokenScope::Read), routes!(template))
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -29,22 +34,47 @@ fn workbook(bytes: Vec<u8>, filename: &str) -> Response {
     ([(header::CONTENT_TYPE, XLSX.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-/// The blank import template; anyone may download it.
+/// The blank import template (Excel).
+///
+/// Sheets 规划, 领域, 指标, 任务 with Chinese headers (required ones marked), lists for the
+/// fixed vocabularies, and a 说明 sheet. Anyone may download it.
+#[utoipa::path(get, path = "/api/v1/import/template.xlsx", tag = "import", responses(
+    (status = 200, content_type = XLSX, body = Vec<u8>, description = "The workbook."),
+))]
 async fn template() -> Result<Response> {
     let bytes = import::xlsx::template().map_err(|e| Error::Internal(e.into()))?;
     Ok(workbook(bytes, "planboard-import-template.xlsx"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ImportQuery {
+    /// Check only: answer what would be created, write nothing.
     #[serde(default)]
     dry_run: bool,
 }
 
-/// 200 with the report for a dry run or a plan already there, 201 when created, 422 when
-/// the document has errors (nothing written in any case but 201).
-/// The caller is admitted and the announced size checked before the body is read.
+/// Import a plan (platform admins, the district's admins).
+///
+/// The body is recognised by its content: canonical JSON, an Excel workbook made from the template, the template as CSV
+/// (UTF-8 or GB18030), or the plan's text as published. Answers 200 with the report for a dry
+/// run or a plan already there, 201 when created, 422 when the document has errors (nothing
+/// is written in any case but 201). The caller is admitted and the announced size checked
+/// before the body is read.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/plans/import", tag = "import", params(TenantPath, ImportQuery),
+    request_body(description = "The plan, in any of the forms above.", content(
+        (PlanDocument = "application/json"),
+        (String = "text/plain"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "application/octet-stream"),
+    )),
+    responses(
+        (status = 200, body = ImportReport, description = "A dry run, or the plan is already there."),
+        (status = 201, body = ImportReport, description = "Imported; `Location` names the plan."),
+        (status = 422, body = ImportReport, description = "The document has errors; nothing was written."),
+    ))]
 async fn import_plan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -58,7 +88,10 @@ async fn import_plan(
     let reading = import::read_within_budget(body.to_vec()).await;
     let report = import::import(&state.pool, &tenant, Some(&caller), reading, query.dry_run).await?;
     let status = match report.outcome {
-        ImportOutcome::Created => StatusCode::CREATED,
+        ImportOutcome::Created => {
+            let plan = report.plan_id.map(|id| format!("/api/v1/tenants/{}/plans/{id}", tenant.slug));
+            return Ok(crate::web::respond::created(plan.as_deref().unwrap_or_default(), report));
+        }
         ImportOutcome::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         ImportOutcome::DryRun | ImportOutcome::AlreadyPresent => StatusCode::OK,
     };
@@ -78,6 +111,9 @@ pub(super) async fn upload(request: Request, state: &AppState) -> Result<Bytes> 
     })
 }
 
+/// The plan as its canonical JSON document (imports back as the same plan).
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/export.json", tag = "import", params(PlanPath),
+    responses((status = 200, body = PlanDocument)))]
 async fn export_plan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -89,8 +125,11 @@ async fn export_plan(
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
 }
 
-/// The plan with its reports and task updates as a workbook (what the caller may read of
-/// them); its plan sheets import back as the same plan.
+/// The plan with its reports and task updates as a workbook.
+///
+/// What the caller may read of them; its plan sheets import back as the same plan.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/export.xlsx", tag = "import", params(PlanPath),
+    responses((status = 200, content_type = XLSX, body = Vec<u8>, description = "The workbook.")))]
 async fn export_workbook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -5,41 +5,60 @@ use crate::mirror::Freshness;
 use crate::plans::read;
 use crate::state::AppState;
 use crate::views::dashboard;
-use crate::web::api::routes::ApiRoutes;
+use crate::web::api::params::PlanPath;
+use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::{Id, Tenant};
+use crate::web::paging::{PageParams, Pagination};
 use crate::web::respond::{DATA_VERSION, cached_json};
-use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use shared::api::{IndicatorRow, TaskRow};
+use shared::api::{Dashboard, IndicatorRow, TaskRow};
+use shared::model::TokenScope;
 use shared::page_data::Caller;
+use utoipa_axum::routes;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
-    r.get("/api/v1/tenants/{slug}/plans/{id}/indicators", list_indicators)
-        .get("/api/v1/tenants/{slug}/plans/{id}/tasks", list_tasks)
-        .get("/api/v1/tenants/{slug}/plans/{id}/dashboard", get_dashboard)
+    r.add(Access::Open(TokenScope::Read), routes!(list_indicators))
+        .add(Access::Open(TokenScope::Read), routes!(list_tasks))
+        .add(Access::Open(TokenScope::Read), routes!(get_dashboard))
 }
 
+/// A plan's indicators with their latest approved value, progress and status.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/indicators", tag = "plans", params(PlanPath, PageParams),
+    responses((status = 200, body = Vec<IndicatorRow>)))]
 async fn list_indicators(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(plan_id): Id,
     Tenant(tenant): Tenant,
-) -> Result<Json<Vec<IndicatorRow>>> {
-    Ok(Json(read::plan_indicators(&state.pool, tenant, &caller, plan_id).await?))
+    page: Pagination,
+) -> Result<Response> {
+    page.respond(read::plan_indicators(&state.pool, tenant, &caller, plan_id).await?)
 }
 
+/// A plan's tasks with their units, status and whether they are overdue.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/tasks", tag = "plans", params(PlanPath, PageParams),
+    responses((status = 200, body = Vec<TaskRow>)))]
 async fn list_tasks(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(plan_id): Id,
     Tenant(tenant): Tenant,
-) -> Result<Json<Vec<TaskRow>>> {
-    Ok(Json(read::plan_tasks(&state.pool, state.clock.as_ref(), tenant, &caller, plan_id).await?))
+    page: Pagination,
+) -> Result<Response> {
+    page.respond(read::plan_tasks(&state.pool, state.clock.as_ref(), tenant, &caller, plan_id).await?)
 }
 
-/// The plan dashboard, from the cache when fresh (`X-Cache: hit | miss | bypass`).
+/// The plan dashboard.
+///
+/// Per area and overall: indicators by status, mean progress, tasks by status and overdue;
+/// per unit, its tasks and their completion. From the cache when fresh.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/dashboard", tag = "plans", params(PlanPath),
+    responses((status = 200, body = Dashboard, headers(
+        ("X-Cache" = String, description = "`hit`, `miss` or `bypass`."),
+        ("X-Data-Version" = i64, description = "The district's data version the figures are at."),
+    ))))]
 async fn get_dashboard(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -5,33 +5,56 @@ use crate::error::{Error, Result};
 use crate::mirror::Freshness;
 use crate::state::AppState;
 use crate::views::comparison;
-use crate::web::api::routes::ApiRoutes;
+use crate::web::api::params::RegionPath;
+use crate::web::api::routes::{Access, ApiRoutes};
+use crate::web::extract::RegionSlug;
 use crate::web::respond::cached_json;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use shared::api::ComparisonPage;
+use shared::api::{ComparisonPage, RegionComparison};
+use shared::model::TokenScope;
 use shared::page_data::Caller;
+use utoipa::IntoParams;
+use utoipa_axum::routes;
 
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
-    r.get("/api/v1/regions/{region}/comparison", get_comparison)
+    r.add(Access::SignedIn(TokenScope::Read), routes!(get_comparison))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ComparisonQuery {
+    /// A catalog key: each district's own indicator for it, side by side.
     indicator: Option<String>,
+    /// `progress` (the default: mean progress, no data last), `name` or `overdue` (most
+    /// overdue tasks first).
     sort: Option<String>,
+    /// How many districts to skip.
+    #[param(minimum = 0)]
     offset: Option<i64>,
+    /// How many districts, 1–500 (100 by default).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
-/// From the cache when fresh (`X-Cache`); the key carries the region's data version.
+/// Compare the districts of a region (its supervisors, platform admins).
+///
+/// One row per district
+/// (indicators by status, mean progress, tasks, overdue), ranked by progress, never by raw
+/// value; with `indicator`, each district's own indicator for that catalog key. From the
+/// cache when fresh; the key carries the region's data version.
+#[utoipa::path(get, path = "/api/v1/regions/{region}/comparison", tag = "regions",
+    params(RegionPath, ComparisonQuery), responses(
+    (status = 200, body = RegionComparison,
+     headers(("X-Cache" = String, description = "`hit`, `miss` or `bypass`."))),
+))]
 async fn get_comparison(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Extension(fresh): Extension<Freshness>,
-    Path(slug): Path<String>,
+    RegionSlug(slug): RegionSlug,
     query: std::result::Result<Query<ComparisonQuery>, axum::extract::rejection::QueryRejection>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response> {
