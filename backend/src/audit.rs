@@ -1,5 +1,9 @@
 //! The audit trail: every write appends who did what to which entity, before and after.
 //! The table is append-only for the server's role (no update or delete grants).
+//!
+//! A write made through an API token names the token: the caller middleware runs the
+//! request inside `acting_through(token)`, and every event appended while it runs carries
+//! the token's id, whichever domain function appends it.
 
 use serde_json::Value;
 use shared::api::{AuditEvent, AuditPage};
@@ -36,13 +40,28 @@ impl<'a> Event<'a> {
     }
 }
 
+tokio::task_local! {
+    /// The API token the current request acts through, if any.
+    static ACTING_TOKEN: Uuid;
+}
+
+/// Runs `work` (a request) as done through the API token `token`: the events it appends
+/// name the token.
+pub async fn acting_through<F: std::future::Future>(token: Uuid, work: F) -> F::Output {
+    ACTING_TOKEN.scope(token, work).await
+}
+
+fn acting_token() -> Option<Uuid> {
+    ACTING_TOKEN.try_with(|t| *t).ok()
+}
+
 /// An event's row. No RETURNING: a returned row must also pass the SELECT policy, which
 /// events outside any tenant do not.
 const INSERT_EVENT: &str =
-    "insert into audit_event (tenant_id, actor_user_id, action, entity, entity_id, before, after)
-     values ($1, $2, $3, $4, $5, $6, $7)";
+    "insert into audit_event (tenant_id, actor_user_id, action, entity, entity_id, before, after, token_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)";
 /// How many parameters the event takes: a statement's own come after them.
-const EVENT_PARAMS: usize = 7;
+const EVENT_PARAMS: usize = 8;
 
 /// `statement` run after appending an event, in one round trip: `with event as (insert …)
 /// statement`. The statement numbers its own parameters from `$1`; they are renumbered to
@@ -91,6 +110,7 @@ macro_rules! bind_event_values {
             .bind(&$event.entity_id)
             .bind(&$event.before)
             .bind(&$event.after)
+            .bind(acting_token())
     };
 }
 
@@ -189,6 +209,7 @@ struct EventRow {
     occurred_at: chrono::DateTime<chrono::Utc>,
     actor: Option<Uuid>,
     actor_email: Option<String>,
+    token: Option<String>,
     action: String,
     entity: String,
     entity_id: Option<String>,
@@ -200,9 +221,10 @@ struct EventRow {
 pub async fn page(pool: &sqlx::PgPool, tenant_id: Uuid, before: Option<i64>, limit: i64) -> sqlx::Result<AuditPage> {
     let mut tx = crate::infra::db::tenant_tx(pool, &[tenant_id]).await?;
     let mut rows: Vec<EventRow> = sqlx::query_as(
-        "select e.event_id as id, e.occurred_at, e.actor_user_id as actor, u.email as actor_email, e.action, e.entity,
-                e.entity_id, e.before, e.after
+        "select e.event_id as id, e.occurred_at, e.actor_user_id as actor, u.email as actor_email,
+                k.name || ' (' || k.prefix || '…)' as token, e.action, e.entity, e.entity_id, e.before, e.after
          from audit_event e left join app_user u on u.user_id = e.actor_user_id
+         left join api_token k on k.token_id = e.token_id
          where e.tenant_id = $1 and ($2::bigint is null or e.event_id < $2)
          order by e.event_id desc limit $3",
     )
@@ -225,6 +247,7 @@ pub async fn page(pool: &sqlx::PgPool, tenant_id: Uuid, before: Option<i64>, lim
             occurred_at: r.occurred_at,
             actor: r.actor,
             actor_email: r.actor_email,
+            token: r.token,
             action: r.action,
             entity: r.entity,
             entity_id: r.entity_id,
@@ -243,8 +266,8 @@ mod tests {
     fn a_statement_after_an_event_numbers_its_parameters_after_the_events() {
         let sql = with_event("update t set a = $2 where id = $1 and b = $10 returning '$x'");
         assert!(sql.starts_with("with event as (insert into audit_event"), "{sql}");
-        assert!(sql.ends_with("update t set a = $9 where id = $8 and b = $17 returning '$x'"), "{sql}");
+        assert!(sql.ends_with("update t set a = $10 where id = $9 and b = $18 returning '$x'"), "{sql}");
         let cte = with_event("with w as (insert into r values ($1) returning *) select * from w");
-        assert!(cte.contains("$7)), w as (insert into r values ($8) returning *) select * from w"), "{cte}");
+        assert!(cte.contains("$8)), w as (insert into r values ($9) returning *) select * from w"), "{cte}");
     }
 }

@@ -134,6 +134,7 @@ impl Config {
         let rate_policy = RatePolicy {
             anonymous: rate("PLANBOARD_ANONYMOUS_PER_MINUTE", defaults.anonymous)?,
             sign_in: rate("PLANBOARD_SIGN_IN_PER_MINUTE", defaults.sign_in)?,
+            token: rate("PLANBOARD_TOKEN_PER_MINUTE", defaults.token)?,
             trusted_proxies,
         };
         Ok(Config {

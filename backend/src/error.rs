@@ -12,6 +12,12 @@ pub enum Error {
     BadRequest(String),
     #[error("not signed in")]
     Unauthorized,
+    /// An API token that is unknown, expired, revoked, or whose owner is disabled.
+    #[error("the API token is unknown, expired or revoked")]
+    InvalidToken,
+    /// An API token used where its scopes do not reach; the message says what it lacks.
+    #[error("{0}")]
+    InsufficientScope(String),
     /// One message for an unknown account and a wrong password.
     #[error("wrong email or password")]
     BadCredentials,
@@ -63,6 +69,8 @@ impl Error {
         match self {
             Error::BadRequest(_) => "bad_request",
             Error::Unauthorized | Error::BadCredentials => "unauthorized",
+            Error::InvalidToken => "invalid_token",
+            Error::InsufficientScope(_) => "insufficient_scope",
             Error::Forbidden => "forbidden",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",

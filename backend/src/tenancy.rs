@@ -83,6 +83,15 @@ pub async fn regions(pool: &PgPool) -> Result<Vec<RegionView>> {
     Ok(rows.into_iter().map(|(slug, name, name_en)| RegionView { slug, name, name_en }).collect())
 }
 
+/// The id of region `slug` (404 when there is none).
+pub async fn find_region_id(pool: &PgPool, slug: &str) -> Result<Uuid> {
+    sqlx::query_scalar("select region_id from region where slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(Error::NotFound("region"))
+}
+
 /// The region `slug` (404 when there is none).
 pub async fn find_region(pool: &PgPool, slug: &str) -> Result<RegionView> {
     let row: Option<(String, String, String)> =

@@ -89,6 +89,13 @@ pub fn manage_users(caller: &Caller, tenant: TenantRef) -> Result<(), Error> {
     require(caller, tenant, |g| matches!(g.role, Role::PlatformAdmin | Role::TenantAdmin))
 }
 
+/// Holding some role in a tenant (its own users, supervisors of its region, platform admins):
+/// what a personal API token for it needs.
+pub fn hold_a_role_in(caller: &Caller, tenant: TenantRef) -> Result<(), Error> {
+    signed_in(caller)?;
+    if tenant_scope(caller, tenant) == TenantScope::Internal { Ok(()) } else { Err(Error::Forbidden) }
+}
+
 /// Comparing the districts of a region: its supervisors and platform admins.
 pub fn compare_region(caller: &Caller, region_id: Uuid) -> Result<(), Error> {
     signed_in(caller)?;

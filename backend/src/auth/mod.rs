@@ -12,9 +12,13 @@ pub mod callers;
 pub mod invitations;
 /// argon2id hashing, off the async runtime.
 pub mod password;
+/// Accounts for machines, owned by a district or a region.
+pub mod service_accounts;
 /// Server-side sessions and their cookie.
 pub mod session;
 /// Password-guess throttling per account and per address.
 pub mod throttle;
+/// API tokens: scoped, expiring, stored hashed, acting with their owner's grants.
+pub mod tokens;
 /// Users and their role grants.
 pub mod users;

@@ -378,7 +378,8 @@ struct TenantGrantRow {
     organisations: Vec<String>,
 }
 
-/// Every account with its grants (`role@tenant` or `role@region`), by email.
+/// Every person's account with its grants (`role@tenant` or `role@region`), by email;
+/// service accounts are listed as such (`service_accounts`).
 pub async fn platform_users(pool: &PgPool) -> sqlx::Result<Vec<PlatformUser>> {
     let rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
         "select u.email, u.display_name, u.must_change_password,
@@ -386,6 +387,7 @@ pub async fn platform_users(pool: &PgPool) -> sqlx::Result<Vec<PlatformUser>> {
                          filter (where g.grant_id is not null), '{}')
          from app_user u left join role_grant g using (user_id)
          left join tenant t on t.tenant_id = g.tenant_id left join region r on r.region_id = g.region_id
+         where not u.is_service
          group by u.user_id order by lower(u.email)",
     )
     .fetch_all(pool)
@@ -414,7 +416,8 @@ pub async fn tenant_users_for(
     Ok(list)
 }
 
-/// The tenant's users with their grants in it, by email. Run in the tenant's context.
+/// The tenant's people with their grants in it, by email (its service accounts are listed
+/// as such). Run in the tenant's context.
 pub async fn tenant_users(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Result<Vec<TenantUser>> {
     let rows: Vec<TenantGrantRow> = sqlx::query_as(
         "select u.user_id, u.email, u.display_name, u.must_change_password, g.grant_id, g.role,
@@ -422,7 +425,7 @@ pub async fn tenant_users(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Res
          from role_grant g join app_user u using (user_id)
          left join grant_organisation go on go.grant_id = g.grant_id
          left join organisation o on o.organisation_id = go.organisation_id
-         where g.tenant_id = $1
+         where g.tenant_id = $1 and not u.is_service
          group by u.user_id, g.grant_id
          order by lower(u.email), g.created_at",
     )

@@ -1,5 +1,5 @@
-//! Request rates per client address, each a GCRA (one theoretical arrival time per
-//! address), kept in a map bounded by count: past it the oldest addresses are forgotten, which
+//! Request rates per client address and per API token, each a GCRA (one theoretical arrival
+//! time per client), kept in a map bounded by count: past it the oldest addresses are forgotten, which
 //! only ever gives a client a fresh allowance. The crates that do this (governor and
 //! tower_governor) keep an unbounded map and read the forwarded address from any peer, hence
 //! this small one. Which requests count against which rate is the middleware's business
@@ -8,9 +8,11 @@
 use crate::infra::bounded::{Bounded, lock};
 use http::HeaderMap;
 use ipnet::IpNet;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use uuid::Uuid;
 
 /// How many requests a client may make: `per_minute` on average, as many at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub struct RatePolicy {
     /// None: not limited.
     pub anonymous: Option<Rate>,
     pub sign_in: Option<Rate>,
+    /// Requests per API token, whoever sends them.
+    pub token: Option<Rate>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
@@ -33,26 +37,27 @@ impl Default for RatePolicy {
         RatePolicy {
             anonymous: Some(Rate { per_minute: 1200 }),
             sign_in: Some(Rate { per_minute: 60 }),
+            token: Some(Rate { per_minute: 600 }),
             trusted_proxies: Vec::new(),
         }
     }
 }
 
-/// Addresses remembered per rate.
+/// Clients (addresses or tokens) remembered per rate.
 const MAX_ADDRESSES: usize = 100_000;
 
-pub struct Limiter {
+pub struct Limiter<K = IpAddr> {
     rate: Rate,
-    arrivals: Mutex<Bounded<IpAddr, Instant>>,
+    arrivals: Mutex<Bounded<K, Instant>>,
 }
 
-impl Limiter {
+impl<K: Hash + Eq + Clone> Limiter<K> {
     fn new(rate: Rate) -> Self {
         Limiter { rate, arrivals: Mutex::new(Bounded::new(MAX_ADDRESSES, usize::MAX)) }
     }
 
     /// Admits one request of `client` at `now`, or says how long until it would be.
-    pub fn admit(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+    pub fn admit(&self, client: K, now: Instant) -> Result<(), Duration> {
         let interval = Duration::from_secs(60) / self.rate.per_minute.max(1);
         let tolerance = interval * self.rate.per_minute.saturating_sub(1);
         let mut arrivals = lock(&self.arrivals);
@@ -69,6 +74,7 @@ impl Limiter {
 pub struct RateLimits {
     anonymous: Option<Limiter>,
     sign_in: Option<Limiter>,
+    token: Option<Limiter<Uuid>>,
     trusted_proxies: Vec<IpNet>,
 }
 
@@ -77,8 +83,13 @@ impl RateLimits {
         RateLimits {
             anonymous: policy.anonymous.map(Limiter::new),
             sign_in: policy.sign_in.map(Limiter::new),
+            token: policy.token.map(Limiter::new),
             trusted_proxies: policy.trusted_proxies.clone(),
         }
+    }
+
+    pub fn token(&self) -> Option<&Limiter<Uuid>> {
+        self.token.as_ref()
     }
 
     pub fn anonymous(&self) -> Option<&Limiter> {

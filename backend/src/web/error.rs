@@ -12,8 +12,8 @@ use shared::page_data::PageError;
 pub fn status(error: &Error) -> StatusCode {
     match error {
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-        Error::Unauthorized | Error::BadCredentials => StatusCode::UNAUTHORIZED,
-        Error::Forbidden => StatusCode::FORBIDDEN,
+        Error::Unauthorized | Error::BadCredentials | Error::InvalidToken => StatusCode::UNAUTHORIZED,
+        Error::Forbidden | Error::InsufficientScope(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -46,8 +46,20 @@ impl IntoResponse for Error {
         let field = self.field().map(str::to_owned);
         let body = ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message, field } };
         let mut response = (status, Json(body)).into_response();
-        if let Error::TooManyRequests(seconds) = self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        match self {
+            Error::TooManyRequests(seconds) => {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+            }
+            // RFC 6750: a refused token says why in the challenge.
+            Error::InvalidToken => {
+                let challenge = axum::http::HeaderValue::from_static("Bearer error=\"invalid_token\"");
+                response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, challenge);
+            }
+            Error::InsufficientScope(_) => {
+                let challenge = axum::http::HeaderValue::from_static("Bearer error=\"insufficient_scope\"");
+                response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, challenge);
+            }
+            _ => {}
         }
         response
     }
@@ -57,8 +69,8 @@ impl From<Error> for PageError {
     fn from(e: Error) -> Self {
         match e {
             Error::NotFound(_) | Error::BadCredentials => PageError::NotFound,
-            Error::Unauthorized => PageError::SignInNeeded,
-            Error::Forbidden => PageError::Forbidden,
+            Error::Unauthorized | Error::InvalidToken => PageError::SignInNeeded,
+            Error::Forbidden | Error::InsufficientScope(_) => PageError::Forbidden,
             Error::BadRequest(m) | Error::Conflict(m) | Error::Unprocessable(m) | Error::Invalid { message: m, .. } => {
                 PageError::Invalid(m)
             }
@@ -82,7 +94,9 @@ mod tests {
         let cases = [
             (Error::BadRequest("x".into()), 400, "bad_request"),
             (Error::Unauthorized, 401, "unauthorized"),
+            (Error::InvalidToken, 401, "invalid_token"),
             (Error::Forbidden, 403, "forbidden"),
+            (Error::InsufficientScope("x".into()), 403, "insufficient_scope"),
             (Error::NotFound("plan"), 404, "not_found"),
             (Error::Conflict("x".into()), 409, "conflict"),
             (Error::TooManyRequests(3), 429, "too_many_requests"),

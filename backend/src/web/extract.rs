@@ -142,6 +142,8 @@ fn resource_before(route: &str, param: &str) -> &'static str {
         "grants" => "grant",
         "reports" => "report",
         "invitations" => "invitation",
+        "tokens" => "token",
+        "service-accounts" => "service account",
         _ => "resource",
     }
 }

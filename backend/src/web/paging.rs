@@ -19,8 +19,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use shared::api::{
-    CatalogEntry, IndicatorRow, InvitationSummary, PlanSummary, RegionView, ReportRow, TaskRow, TaskUpdateRow,
-    TenantSummary, TenantUser,
+    CatalogEntry, IndicatorRow, InvitationSummary, PlanSummary, RegionView, ReportRow, ServiceAccountView, TaskRow,
+    TaskUpdateRow, TenantSummary, TenantUser, TokenView,
 };
 use utoipa::IntoParams;
 
@@ -144,4 +144,6 @@ listed_by! {
     CatalogEntry => key,
     TenantUser => id,
     InvitationSummary => id,
+    TokenView => id,
+    ServiceAccountView => id,
 }

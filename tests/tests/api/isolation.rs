@@ -156,9 +156,11 @@ async fn the_audit_trail_is_append_only_for_the_server(pool: PgPool) {
     }
 }
 
-/// Every table with a `tenant_id` has row-level security, forced, except the two whose rows
-/// must be read before a tenant context exists: `tenant` itself and `role_grant` (who the
-/// caller is), both of which the application reads by key and never lists across tenants.
+/// Every table with a `tenant_id` has row-level security, forced, except those whose rows
+/// must be read before a tenant context exists: `tenant` itself, `role_grant` (who the
+/// caller is), `api_token` (found by its hash before anything else is known) and
+/// `service_account` (read by key, filtered to the districts the caller administers), which
+/// the application reads by key and never lists across tenants.
 #[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn every_tenant_owned_table_has_forced_row_level_security(pool: PgPool) {
     let unguarded: Vec<String> = sqlx::query_scalar(
@@ -171,7 +173,7 @@ async fn every_tenant_owned_table_has_forced_row_level_security(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(unguarded, ["role_grant", "tenant"]);
+    assert_eq!(unguarded, ["api_token", "role_grant", "service_account", "tenant"]);
     // The context's ids are read once per statement (an init plan), never once per row; and
     // the ids are a caller's own districts, a few at most: region-wide reads have their own
     // context (`region_id`), so `= any` compares each row with one id or a few.

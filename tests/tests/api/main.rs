@@ -21,3 +21,4 @@ mod read_api;
 mod schema;
 mod security;
 mod seed_fidelity;
+mod tokens;

@@ -185,7 +185,56 @@ fn rows() -> Vec<Row> {
             "/api/v1/tenants/{slug}/audit",
             ([401, 200, 200, 200, 403, 403], [401, 200, 200, 404, 404, 404], [401, 200, 404, 404, 404, 404]),
         ),
+        // Tokens and service accounts: everyone signed in lists what they may manage; a
+        // personal token is made where one holds a role; Qianjiang's service account and its
+        // token are its admins' and the platform's.
+        row("GET", "/api/v1/tokens", same([401, 200, 200, 200, 200, 200])),
+        Row {
+            body: Some(json!({"name": "矩阵{cell}", "scopes": ["read"], "tenant": "{slug}"})),
+            ..row(
+                "POST",
+                "/api/v1/tokens",
+                ([401, 201, 201, 201, 201, 201], [401, 201, 201, 403, 403, 403], [401, 201, 403, 403, 403, 403]),
+            )
+        },
+        row("GET", "/api/v1/tokens/{id}", same([401, 200, 404, 200, 404, 404])),
+        row("DELETE", "/api/v1/tokens/{id}", same([401, 204, 404, 204, 404, 404])),
+        row("GET", "/api/v1/service-accounts", same([401, 200, 200, 200, 200, 200])),
+        Row {
+            body: Some(json!({"name": "矩阵{cell}", "tenant": "{slug}", "role": "viewer"})),
+            ..row("POST", "/api/v1/service-accounts", manage(201))
+        },
+        row("GET", "/api/v1/service-accounts/{id}", same([401, 200, 404, 200, 404, 404])),
+        row("DELETE", "/api/v1/service-accounts/{id}", same([401, 204, 404, 204, 404, 404])),
     ]
+}
+
+/// A service account of Qianjiang (a viewer) with a token, made straight in the database:
+/// one per cell that disables or revokes, so one cell's success is not the next one's 404.
+async fn service_account_with_token(app: &TestApp, cell: usize) -> (Uuid, Uuid) {
+    let account: Uuid = sqlx::query_scalar(
+        "with u as (insert into app_user (email, display_name, is_service) values ($1, '矩阵账号', true) returning user_id),
+              a as (insert into service_account (user_id, tenant_id, name, created_at)
+                    select u.user_id, t.tenant_id, '矩阵账号', now() from u, tenant t where t.slug = 'qianjiang'
+                    returning user_id)
+         insert into role_grant (user_id, role, tenant_id)
+         select a.user_id, 'viewer', t.tenant_id from a, tenant t where t.slug = 'qianjiang' returning user_id",
+    )
+    .bind(format!("service+matrix{cell}@planboard.invalid"))
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    let token: Uuid = sqlx::query_scalar(
+        "insert into api_token (token_hash, prefix, user_id, name, scopes, tenant_id, created_at, expires_at)
+         select sha256($1::bytea), 'pb_matri', $2, '矩阵', '{read}', tenant_id, now(), now() + interval '1 day'
+         from tenant where slug = 'qianjiang' returning token_id",
+    )
+    .bind(format!("matrix secret {cell}").into_bytes())
+    .bind(account)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    (account, token)
 }
 
 /// Two more tenants (one in another region), each with an internal plan, and the seed's
@@ -353,6 +402,11 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                 // next one's 404.
                 let grant =
                     if row.path.contains("/grants/") { fresh_grant(&app, slug, cells).await } else { Uuid::nil() };
+                let (account, token) = if row.path.contains("/tokens/") || row.path.contains("/service-accounts/") {
+                    service_account_with_token(&app, cells).await
+                } else {
+                    (Uuid::nil(), Uuid::nil())
+                };
                 let path = row
                     .path
                     .replace("{slug}", slug)
@@ -365,7 +419,9 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                     .replace("{rid}", &report.to_string())
                     .replace("{uid}", &ids.update.to_string())
                     .replace("/invitations/{id}", &format!("/invitations/{}", ids.invitation))
-                    .replace("/grants/{id}", &format!("/grants/{grant}"));
+                    .replace("/grants/{id}", &format!("/grants/{grant}"))
+                    .replace("/tokens/{id}", &format!("/tokens/{token}"))
+                    .replace("/service-accounts/{id}", &format!("/service-accounts/{account}"));
                 let mut request = client.request(row.method.parse().unwrap(), app.url(&path));
                 if row.if_match {
                     // Two callers may publish the same plan: each names its current version.
@@ -382,7 +438,7 @@ async fn every_role_gets_the_expected_status_on_every_route(pool: PgPool) {
                 }
                 if let Some(body) = &row.body {
                     // A different unknown account per cell, so sign-in throttling stays out of it.
-                    let body = body.to_string().replace("{cell}", &cells.to_string());
+                    let body = body.to_string().replace("{cell}", &cells.to_string()).replace("{slug}", slug);
                     request = request.header("content-type", "application/json").body(body);
                 }
                 let status = request.send().await.unwrap().status().as_u16();
@@ -494,6 +550,8 @@ async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
                     .replace("{uid}", &ids.update.to_string())
                     .replace("/invitations/{id}", &format!("/invitations/{}", ids.invitation))
                     .replace("/grants/{id}", &format!("/grants/{}", Uuid::new_v4()))
+                    .replace("/tokens/{id}", &format!("/tokens/{}", Uuid::new_v4()))
+                    .replace("/service-accounts/{id}", &format!("/service-accounts/{}", Uuid::new_v4()))
                     .replace("{region}", "chongqing")
                     .replace("{key}", "industrial_output_above_scale")
             };
@@ -512,7 +570,7 @@ async fn no_route_answers_hostile_input_with_a_server_error(pool: PgPool) {
             if row.method != "GET" {
                 let body = row.body.clone().unwrap_or(json!({}));
                 for bad in spoiled(&body) {
-                    let text = bad.to_string().replace("{cell}", &sent.to_string());
+                    let text = bad.to_string().replace("{cell}", &sent.to_string()).replace("{slug}", "qianjiang");
                     requests.push((real_path.clone(), Some(("application/json", text.into_bytes()))));
                 }
                 for (kind, bytes) in malformed_bodies() {

@@ -80,6 +80,8 @@ async fn a_row_cannot_point_at_another_tenants_rows(pool: PgPool) {
 const LOCAL_TABLES: &[(&str, &str)] = &[
     ("audit_event", "events outside any tenant (platform admins' writes, sign-ins) have none"),
     ("role_grant", "platform admins' and supervisors' grants belong to no tenant"),
+    ("service_account", "a region's service accounts belong to no district"),
+    ("api_token", "a token scoped to a region belongs to no district"),
 ];
 
 #[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]

@@ -666,6 +666,7 @@ async fn anonymous_requests_and_sign_ins_are_limited_per_client_address(pool: Pg
     let policy = RatePolicy {
         anonymous: Some(Rate { per_minute: 5 }),
         sign_in: Some(Rate { per_minute: 3 }),
+        token: None,
         trusted_proxies: vec!["127.0.0.9/32".parse().unwrap()],
     };
     let app = tests::spawn_with_rate_policy(pool, policy).await;

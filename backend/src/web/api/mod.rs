@@ -15,6 +15,7 @@ mod reports;
 pub mod routes;
 mod tasks;
 mod tenants;
+mod tokens;
 pub mod users;
 
 use routes::ApiRoutes;
@@ -31,6 +32,7 @@ pub fn api() -> ApiRoutes {
     let r = catalog::routes(r);
     let r = import::routes(r);
     let r = users::routes(r);
+    let r = tokens::routes(r);
     audit::routes(r)
 }
 

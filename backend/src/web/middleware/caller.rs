@@ -1,35 +1,51 @@
-//! Resolves who is calling before any handler or page runs: the session cookie, if it names
-//! a live session, gives the user and its grants; otherwise the caller is anonymous. The
-//! result goes into the request's extensions, where handlers and the pages' server functions
-//! find it.
+//! Resolves who is calling before any handler or page runs, into the request's extensions,
+//! where handlers and the pages' server functions find it:
+//! - on the JSON API, `Authorization: Bearer pb_…` names an API token (docs/api.md): its
+//!   owner's caller cut down to the token's district or region (`auth::tokens::restrict`),
+//!   if the route takes tokens and the token has the scope the route needs (both from the
+//!   routing table, `web/api/routes.rs`); a token that is unknown, expired or revoked is
+//!   refused (401), one without the scope too (403). The request then runs as acting
+//!   through the token, so its audit events name it;
+//! - otherwise the session cookie, if it names a live session, gives the user and its
+//!   grants; without one the caller is anonymous. Pages and forms take cookies only.
 //!
 //! The session comes from the mirror, which is exactly current (a sign-out or expiry
 //! anywhere counts at once; see `mirror`); the caller built from the user's grants is
 //! remembered under the grants' version (`auth::callers`), so it costs no query until they
-//! change. The request's `Freshness` goes into its extensions too, for handlers
-//! that read the mirror.
+//! change. The request's `Freshness` goes into its extensions too, for handlers that read
+//! the mirror.
 
+use crate::audit;
 use crate::auth::session;
+use crate::auth::tokens::{self, Presented};
+use crate::error::Error;
 use crate::mirror::Freshness;
 use crate::state::AppState;
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
+use crate::web::api::openapi;
+use crate::web::api::routes::Access;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::page_data::Caller;
+use uuid::Uuid;
+
+/// The API token a request came with, in its extensions (the rate limits count per token).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenUse(pub Uuid);
 
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let fresh = Freshness::default();
-    let caller = match session::token_from_headers(request.headers()) {
-        None => Caller::anonymous(),
-        Some(token) => match signed_in_user(&state, &fresh, &token).await {
-            Ok(Some(user)) => match state.callers.caller(&state.pool, &user).await {
-                Ok(caller) => caller,
-                Err(e) => return crate::error::Error::from(e).into_response(),
-            },
-            Ok(None) => Caller::anonymous(),
-            Err(e) => return crate::error::Error::from(e).into_response(),
+    let bearer = bearer(request.headers()).filter(|_| request.uri().path().starts_with("/api/"));
+    let (caller, token) = match bearer {
+        Some(secret) => match by_token(&state, route_access(&request), &secret).await {
+            Ok((caller, token)) => (caller, Some(token)),
+            Err(e) => return e.into_response(),
+        },
+        None => match by_session(&state, &fresh, request.headers()).await {
+            Ok(caller) => (caller, None),
+            Err(e) => return e.into_response(),
         },
     };
     if let Some(id) = caller.user_id {
@@ -38,7 +54,13 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let signed_in = caller.user_id.is_some();
     request.extensions_mut().insert(caller);
     request.extensions_mut().insert(fresh);
-    let mut response = next.run(request).await;
+    let mut response = match token {
+        Some(token) => {
+            request.extensions_mut().insert(TokenUse(token));
+            audit::acting_through(token, next.run(request)).await
+        }
+        None => next.run(request).await,
+    };
     // What a signed-in caller is shown is theirs: no shared cache keeps it, and the browser
     // asks again each time (an ETag still saves the body). Answers that set their own (a
     // secret's `no-store`) keep it.
@@ -48,12 +70,47 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     response
 }
 
-async fn signed_in_user(
-    state: &AppState,
-    fresh: &Freshness,
-    token: &str,
-) -> sqlx::Result<Option<session::SessionUser>> {
+/// The secret of `Authorization: Bearer <secret>`, if that is what the request carries.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, secret) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| secret.trim().to_owned())
+}
+
+async fn by_session(state: &AppState, fresh: &Freshness, headers: &HeaderMap) -> Result<Caller, Error> {
+    let Some(token) = session::token_from_headers(headers) else { return Ok(Caller::anonymous()) };
     let synced = fresh.synced(&state.mirror).await;
-    let hash = session::hash_token(token);
-    state.mirror.session(&state.pool, synced, &hash, state.clock.now(), &state.session_policy).await
+    let hash = session::hash_token(&token);
+    match state.mirror.session(&state.pool, synced, &hash, state.clock.now(), &state.session_policy).await? {
+        Some(user) => Ok(state.callers.caller(&state.pool, &user).await?),
+        None => Ok(Caller::anonymous()),
+    }
+}
+
+/// Who may call the API route the request matched (None off the API).
+fn route_access(request: &Request) -> Option<Access> {
+    let route = request.extensions().get::<MatchedPath>()?;
+    openapi::description().access(request.method(), route.as_str())
+}
+
+/// The caller a token stands for on a route callable as `access`, or why it may not be
+/// used there.
+async fn by_token(state: &AppState, access: Option<Access>, secret: &str) -> Result<(Caller, Uuid), Error> {
+    let Presented { token_id, owner, scopes, target } =
+        tokens::resolve(&state.pool, secret, state.clock.now()).await?.ok_or(Error::InvalidToken)?;
+    if let Some(access) = access {
+        match access.token_scope() {
+            None => {
+                return Err(Error::InsufficientScope(
+                    "API tokens are not accepted on this route: a person signs in for it".into(),
+                ));
+            }
+            Some(needed) if !scopes.contains(&needed) => {
+                return Err(Error::InsufficientScope(format!("this token lacks the {needed} scope")));
+            }
+            Some(_) => {}
+        }
+    }
+    let caller = state.callers.caller(&state.pool, &owner).await?;
+    Ok((tokens::restrict(caller, target), token_id))
 }

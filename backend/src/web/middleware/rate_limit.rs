@@ -1,7 +1,7 @@
 //! Request rates per client address: anonymous requests, and sign-in attempts (which the
-//! throttle also counts per account, `throttle`). Past its rate a client gets 429 with
-//! `Retry-After`; `/healthz`, `/readyz` and the static files are never limited, signed-in
-//! callers only at sign-in.
+//! throttle also counts per account, `throttle`); and per API token, whoever sends it. Past
+//! its rate a client gets 429 with `Retry-After`; `/healthz`, `/readyz` and the static files
+//! are never limited, callers signed in by session only at sign-in.
 //!
 //! The client address is the peer's, except behind a configured trusted proxy (a load
 //! balancer), whose `X-Forwarded-For` names it: the right-most address there that is not
@@ -11,6 +11,7 @@
 //! The rates themselves are kept in `infra::rate_limits`.
 
 use crate::error::Error;
+use crate::web::middleware::caller::TokenUse;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -45,14 +46,14 @@ pub async fn limit(
     if !unlimited(path) {
         let now = Instant::now();
         let signed_in = request.extensions().get::<Caller>().is_some_and(|c| c.user_id.is_some());
-        let limiter = if is_sign_in(request.method(), path) {
-            limits.sign_in()
-        } else if signed_in {
-            None
-        } else {
-            limits.anonymous()
+        let token = request.extensions().get::<TokenUse>().map(|t| t.0);
+        let admitted = match token {
+            Some(token) => limits.token().map(|l| l.admit(token, now)),
+            None if is_sign_in(request.method(), path) => limits.sign_in().map(|l| l.admit(client, now)),
+            None if signed_in => None,
+            None => limits.anonymous().map(|l| l.admit(client, now)),
         };
-        if let Some(Err(wait)) = limiter.map(|l| l.admit(client, now)) {
+        if let Some(Err(wait)) = admitted {
             return Error::TooManyRequests(wait.as_secs().max(1)).into_response();
         }
     }
