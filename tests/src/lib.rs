@@ -75,6 +75,16 @@ impl Drop for TestApp {
         if !std::thread::panicking() {
             self.contract.assert_kept();
         }
+        // The test script adds up how many answers were checked.
+        if let Ok(path) = std::env::var("PLANBOARD_CONTRACT_TALLY") {
+            use std::io::Write;
+            let line = format!("{}\n", self.contract.checked());
+            let _ = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(line.as_bytes()));
+        }
     }
 }
 

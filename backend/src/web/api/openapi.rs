@@ -189,8 +189,11 @@ fn complete_operation(method: &str, path: &str, operation: &mut Value, access: O
         .is_some_and(|ps| ps.iter().any(|p| p["name"] == "cursor" && p["in"] == "query"));
     let signs_in_or_out = matches!(access, Some(Access::SignIn)) || path == "/api/v1/auth/logout";
 
-    let parameters = operation["parameters"].as_array_mut().map(std::mem::take).unwrap_or_default();
-    let mut parameters = parameters;
+    let Some(operation) = operation.as_object_mut() else { return };
+    let mut parameters = match operation.remove("parameters") {
+        Some(Value::Array(parameters)) => parameters,
+        _ => Vec::new(),
+    };
     if is_get {
         parameters.push(json!({"$ref": "#/components/parameters/If-None-Match"}));
     }
@@ -198,25 +201,33 @@ fn complete_operation(method: &str, path: &str, operation: &mut Value, access: O
         parameters.push(json!({"$ref": "#/components/parameters/Idempotency-Key"}));
     }
     if !parameters.is_empty() {
-        operation["parameters"] = Value::Array(parameters);
+        operation.insert("parameters".into(), Value::Array(parameters));
     }
 
-    let responses = operation["responses"].as_object_mut().map(std::mem::take).unwrap_or_default();
-    let mut responses = responses;
+    let mut responses = match operation.remove("responses") {
+        Some(Value::Object(responses)) => responses,
+        _ => Map::new(),
+    };
     for (status, response) in responses.iter_mut() {
-        let headers = response.as_object_mut().map(|r| r.entry("headers").or_insert_with(|| json!({})));
-        let Some(headers) = headers else { continue };
+        let Some(response) = response.as_object_mut() else { continue };
+        if status.starts_with('4') {
+            admit_error_body(response);
+        }
+        let mut headers = match response.remove("headers") {
+            Some(Value::Object(headers)) => headers,
+            _ => Map::new(),
+        };
         if is_get && status == "200" {
-            headers["ETag"] = json!({"$ref": "#/components/headers/ETag"});
+            headers.insert("ETag".into(), json!({"$ref": "#/components/headers/ETag"}));
             if paginated {
-                headers["Link"] = json!({"$ref": "#/components/headers/Link"});
+                headers.insert("Link".into(), json!({"$ref": "#/components/headers/Link"}));
             }
         }
         if status == "201" {
-            headers["Location"] = json!({"$ref": "#/components/headers/Location"});
+            headers.insert("Location".into(), json!({"$ref": "#/components/headers/Location"}));
         }
-        if headers.as_object().is_some_and(Map::is_empty) {
-            response.as_object_mut().map(|r| r.remove("headers"));
+        if !headers.is_empty() {
+            response.insert("headers".into(), Value::Object(headers));
         }
     }
     if is_get {
@@ -237,5 +248,20 @@ fn complete_operation(method: &str, path: &str, operation: &mut Value, access: O
             .entry(status.to_owned())
             .or_insert_with(|| json!({"$ref": format!("#/components/responses/E{status}")}));
     }
-    operation["responses"] = Value::Object(responses);
+    operation.insert("responses".into(), Value::Object(responses));
+}
+
+/// A 4xx answer a route documents with a body of its own (an import's findings) may also be
+/// the common error body: the layers before the handler (an `Idempotency-Key` used for
+/// another request, say) answer with it.
+fn admit_error_body(response: &mut Map<String, Value>) {
+    let Some(schema) =
+        response.get_mut("content").and_then(|c| c.get_mut("application/json")).and_then(|m| m.get_mut("schema"))
+    else {
+        return;
+    };
+    let error = json!({"$ref": "#/components/schemas/ErrorBody"});
+    if *schema != error {
+        *schema = json!({"oneOf": [schema.take(), error]});
+    }
 }

@@ -9,7 +9,8 @@ use uuid::Uuid;
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct TenantPath {
-    /// The district's slug (`qianjiang`).
+    /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
 }
 
@@ -17,6 +18,7 @@ pub struct TenantPath {
 #[into_params(parameter_in = Path)]
 pub struct PlanPath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The plan's id.
     id: Uuid,
@@ -26,6 +28,7 @@ pub struct PlanPath {
 #[into_params(parameter_in = Path)]
 pub struct IndicatorPath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The indicator's id.
     id: Uuid,
@@ -35,6 +38,7 @@ pub struct IndicatorPath {
 #[into_params(parameter_in = Path)]
 pub struct ReportPath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The indicator's id.
     id: Uuid,
@@ -46,6 +50,7 @@ pub struct ReportPath {
 #[into_params(parameter_in = Path)]
 pub struct TaskPath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The task's id.
     id: Uuid,
@@ -55,6 +60,7 @@ pub struct TaskPath {
 #[into_params(parameter_in = Path)]
 pub struct TaskUpdatePath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The task's id.
     id: Uuid,
@@ -66,6 +72,7 @@ pub struct TaskUpdatePath {
 #[into_params(parameter_in = Path)]
 pub struct InvitationPath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The invitation's id.
     id: Uuid,
@@ -75,6 +82,7 @@ pub struct InvitationPath {
 #[into_params(parameter_in = Path)]
 pub struct GrantPath {
     /// The district's slug.
+    #[param(example = "qianjiang")]
     slug: String,
     /// The grant's id.
     id: Uuid,
@@ -83,14 +91,16 @@ pub struct GrantPath {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct RegionPath {
-    /// The region's slug (`chongqing`).
+    /// The region's slug.
+    #[param(example = "chongqing")]
     region: String,
 }
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct CatalogKeyPath {
-    /// The catalog key (`industrial_output_above_scale`).
+    /// The catalog key.
+    #[param(example = "industrial_output_above_scale")]
     key: String,
 }
 
