@@ -3,6 +3,7 @@
 //! extract what they need, call one domain function and shape the answer.
 
 pub mod api;
+pub mod api_docs;
 pub mod error;
 pub mod extract;
 pub mod forms;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .route("/api/openapi.json", axum::routing::get(api_document))
+        .merge(api_docs::router())
         .route("/api/v1/{*rest}", axum::routing::any(|| async { Error::NotFound("resource") }))
         .merge(forms::work::router())
         .merge(forms::admin::router())

@@ -264,3 +264,39 @@ async fn a_platform_admin_onboards_a_district_through_the_pages(pool: PgPool) {
         })
         .await;
 }
+
+/// The API's documentation page renders every operation of the document in Chromium under the
+/// site's Content-Security-Policy, from files this server serves and nothing else.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn the_api_docs_page_shows_every_operation_from_this_server_alone(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let docs = app.url("/api/docs");
+    let origin = app.url("");
+    let operations = backend::web::api_routes().len();
+    let response = app.get("/api/docs").await;
+    assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("<script>"), "no inline script: the policy would block it");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            c.goto(&docs).await.unwrap();
+            wait_for(&c, ".swagger-ui .opblock").await;
+            let shown = c.find_all(Locator::Css(".swagger-ui .opblock")).await.unwrap().len();
+            assert_eq!(shown, operations, "one block per operation of the document");
+            let resources =
+                c.execute("return performance.getEntriesByType('resource').map(e => e.name)", vec![]).await.unwrap();
+            let resources: Vec<String> = serde_json::from_value(resources).unwrap();
+            assert!(resources.iter().any(|r| r.ends_with("/api/openapi.json")), "{resources:?}");
+            let foreign: Vec<&String> = resources.iter().filter(|r| !r.starts_with(&origin)).collect();
+            assert!(foreign.is_empty(), "the page loaded from elsewhere: {foreign:?}");
+            // Styled: Swagger UI's stylesheet applied (blocked styles would leave it bare).
+            let styled = c
+                .execute("return getComputedStyle(document.querySelector('.swagger-ui .opblock')).borderRadius", vec![])
+                .await
+                .unwrap();
+            assert_ne!(styled.as_str(), Some("0px"), "the stylesheet did not apply");
+            screenshot(&c, "api-docs").await;
+        })
+        .await;
+}
