@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use shared::model::{IndicatorStatus, PlanStatus, Role, TaskStatus, Visibility};
+use shared::words::{Language, Word};
 
 pub const COOKIE: &str = "lang";
 
@@ -242,6 +243,8 @@ pub struct Texts {
     pub sort_progress: &'static str,
     pub sort_deadline: &'static str,
     pub shown_of: &'static str,
+    /// Before the links that give a table as CSV and Excel.
+    pub download_table: &'static str,
     pub previous_page: &'static str,
     pub next_page: &'static str,
     pub pasted_text: &'static str,
@@ -249,72 +252,32 @@ pub struct Texts {
 }
 
 impl Texts {
-    pub fn indicator_status(&self, s: IndicatorStatus) -> &'static str {
-        let zh = self.locale == Locale::Zh;
-        match (s, zh) {
-            (IndicatorStatus::Achieved, true) => "已达标",
-            (IndicatorStatus::OnTrack, true) => "进度正常",
-            (IndicatorStatus::AtRisk, true) => "有风险",
-            (IndicatorStatus::Behind, true) => "滞后",
-            (IndicatorStatus::NoData, true) => "暂无数据",
-            (IndicatorStatus::Achieved, false) => "Achieved",
-            (IndicatorStatus::OnTrack, false) => "On track",
-            (IndicatorStatus::AtRisk, false) => "At risk",
-            (IndicatorStatus::Behind, false) => "Behind",
-            (IndicatorStatus::NoData, false) => "No data",
+    /// The vocabulary's words (`shared::words`) in this page's language.
+    fn language(&self) -> Language {
+        match self.locale {
+            Locale::Zh => Language::Zh,
+            Locale::En => Language::En,
         }
+    }
+
+    pub fn indicator_status(&self, s: IndicatorStatus) -> &'static str {
+        s.word(self.language())
     }
 
     pub fn task_status(&self, s: TaskStatus) -> &'static str {
-        let zh = self.locale == Locale::Zh;
-        match (s, zh) {
-            (TaskStatus::NotStarted, true) => "未开始",
-            (TaskStatus::InProgress, true) => "推进中",
-            (TaskStatus::Completed, true) => "已完成",
-            (TaskStatus::Blocked, true) => "受阻",
-            (TaskStatus::NotStarted, false) => "Not started",
-            (TaskStatus::InProgress, false) => "In progress",
-            (TaskStatus::Completed, false) => "Completed",
-            (TaskStatus::Blocked, false) => "Blocked",
-        }
+        s.word(self.language())
     }
 
     pub fn plan_status(&self, s: PlanStatus) -> &'static str {
-        let zh = self.locale == Locale::Zh;
-        match (s, zh) {
-            (PlanStatus::Draft, true) => "草稿",
-            (PlanStatus::Published, true) => "已发布",
-            (PlanStatus::Archived, true) => "已归档",
-            (PlanStatus::Draft, false) => "Draft",
-            (PlanStatus::Published, false) => "Published",
-            (PlanStatus::Archived, false) => "Archived",
-        }
+        s.word(self.language())
     }
 
     pub fn role(&self, r: Role) -> &'static str {
-        let zh = self.locale == Locale::Zh;
-        match (r, zh) {
-            (Role::PlatformAdmin, true) => "平台管理员",
-            (Role::Supervisor, true) => "市级督查",
-            (Role::TenantAdmin, true) => "区县管理员",
-            (Role::Reporter, true) => "填报员",
-            (Role::Viewer, true) => "查看者",
-            (Role::PlatformAdmin, false) => "Platform admin",
-            (Role::Supervisor, false) => "Supervisor",
-            (Role::TenantAdmin, false) => "District admin",
-            (Role::Reporter, false) => "Reporter",
-            (Role::Viewer, false) => "Viewer",
-        }
+        r.word(self.language())
     }
 
     pub fn visibility(&self, v: Visibility) -> &'static str {
-        let zh = self.locale == Locale::Zh;
-        match (v, zh) {
-            (Visibility::Public, true) => "公开",
-            (Visibility::Internal, true) => "内部",
-            (Visibility::Public, false) => "Public",
-            (Visibility::Internal, false) => "Internal",
-        }
+        v.word(self.language())
     }
 }
 
@@ -494,6 +457,7 @@ pub static ZH: Texts = Texts {
     sort_progress: "按进度",
     sort_deadline: "按完成时限",
     shown_of: "显示",
+    download_table: "下载本表",
     previous_page: "上一页",
     next_page: "下一页",
     pasted_text: "粘贴的文本",
@@ -676,6 +640,7 @@ pub static EN: Texts = Texts {
     sort_progress: "By progress",
     sort_deadline: "By deadline",
     shown_of: "Showing",
+    download_table: "Download this table",
     previous_page: "Previous",
     next_page: "Next",
     pasted_text: "Pasted text",

@@ -12,3 +12,4 @@ pub mod period;
 pub mod plan_document;
 pub mod progress;
 pub mod text;
+pub mod words;

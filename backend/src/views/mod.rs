@@ -1,4 +1,5 @@
-//! Aggregate read models, built from PostgreSQL and served through `infra::cache`.
+//! Aggregate read models, built from PostgreSQL and served through `infra::cache`; and the
+//! tables people see, as files.
 
 /// The administration pages: a tenant's plans, users and organisations; the platform's.
 pub mod admin;
@@ -6,3 +7,5 @@ pub mod admin;
 pub mod comparison;
 /// Plan dashboard: indicators and tasks by status, per area and organisation.
 pub mod dashboard;
+/// The tables people see as CSV and Excel files.
+pub mod tables;

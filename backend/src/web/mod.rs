@@ -6,6 +6,7 @@ pub mod api;
 pub mod api_docs;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod forms;
 pub mod middleware;
 pub mod page_data;

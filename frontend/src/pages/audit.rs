@@ -1,6 +1,7 @@
 //! `/t/{tenant}/audit[?before=ID]`: the district's audit trail, newest first, a page at a time:
 //! who did what to which record, with what it became.
 
+use super::widgets::Downloads;
 use super::{LoadFailed, Loading, query_param};
 use crate::data::{LoadError, fetch_audit_log};
 use crate::format;
@@ -43,6 +44,7 @@ fn Events(slug: String, page: AuditPage) -> impl IntoView {
     }
     let next = page.next_before.map(|id| format!("/t/{slug}/audit?before={id}"));
     view! {
+        <Downloads href=format!("/api/v1/tenants/{slug}/audit")/>
         <div class="table-wrap">
         <table class="grid" data-testid="audit-events">
             <thead>

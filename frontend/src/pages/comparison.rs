@@ -4,7 +4,7 @@
 //! districts a page, ordered by the server.
 
 use super::widgets::overdue_class;
-use super::widgets::{ProgressMeter, StatusLight};
+use super::widgets::{Downloads, ProgressMeter, StatusLight};
 use super::{LoadFailed, Loading, query_param};
 use crate::data::{LoadError, fetch_catalog, fetch_comparison};
 use crate::format;
@@ -94,6 +94,11 @@ fn Comparison(comparison: RegionComparison, catalog: Vec<CatalogEntry>) -> impl 
         IndicatorStatus::Behind,
         IndicatorStatus::NoData,
     ];
+    let api = format!(
+        "/api/v1/regions/{}/comparison?sort={}&offset={}&limit={}",
+        region.slug, page.sort, page.offset, page.limit
+    );
+    let indicator_api = key.as_ref().map(|k| format!("{api}&indicator={k}"));
     let region_name = match texts.locale {
         crate::i18n::Locale::En if !region.name_en.is_empty() => region.name_en.clone(),
         _ => region.name.clone(),
@@ -111,6 +116,7 @@ fn Comparison(comparison: RegionComparison, catalog: Vec<CatalogEntry>) -> impl 
             </select>
             <button type="submit">{texts.show}</button>
         </form>
+        <Downloads href=api/>
         <div class="table-wrap">
         <table class="grid heat" data-testid="comparison">
             <thead>
@@ -151,6 +157,7 @@ fn Comparison(comparison: RegionComparison, catalog: Vec<CatalogEntry>) -> impl 
         <Pager total page indicator=key.clone()/>
         {indicator.map(|ind| view! {
             <h2>{format!("{}（{}）", ind.name, ind.unit)}</h2>
+            {indicator_api.map(|href| view! { <Downloads href/> })}
             <div class="table-wrap">
             <table class="grid" data-testid="indicator-comparison">
                 <thead>

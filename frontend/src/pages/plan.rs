@@ -3,7 +3,7 @@
 //! filtered view can be linked, and they work without the wasm (links and a GET form).
 
 use super::plan_filter::{Sort, TableFilter, due_years, unit_list};
-use super::widgets::{ProgressMeter, StatusLight, TaskStatusTag, tenant_name};
+use super::widgets::{Downloads, ProgressMeter, StatusLight, TaskStatusTag, tenant_name};
 use super::{LoadFailed, Loading};
 use crate::data::{LoadError, fetch_plan_detail};
 use crate::format;
@@ -68,6 +68,8 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
     let indicators = StoredValue::new(indicators);
     let tasks = StoredValue::new(tasks);
     let area_name = move || selected().and_then(|i| areas.with_value(|a| a.get(i - 1).cloned()));
+    let list_href = |list: &str| format!("/api/v1/tenants/{}/plans/{}/{list}", tenant.slug, plan.id);
+    let (indicators_href, tasks_href) = (list_href("indicators"), list_href("tasks"));
 
     let header = view! {
         <nav class="crumbs">
@@ -131,6 +133,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
         {move || view! { <FilterForm filter=filter() area=selected() units=units.get_value() years=years.get_value()/> }}
         <section>
             <h2>{texts.indicators}</h2>
+            <Downloads href=indicators_href/>
             {move || {
                 let area = area_name();
                 let filter = filter();
@@ -148,6 +151,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
 
         <section>
             <h2>{texts.tasks}</h2>
+            <Downloads href=tasks_href/>
             {move || {
                 let area = area_name();
                 let filter = filter();

@@ -53,3 +53,20 @@ pub fn ProgressMeter(progress: Option<f64>) -> impl IntoView {
 pub fn overdue_class(overdue: i64) -> &'static str {
     if overdue > 0 { "num cell-red" } else { "num" }
 }
+
+/// Links that give the table below as CSV and as Excel, from the list route `href` of the
+/// API, in the page's language (docs/api.md).
+#[component]
+pub fn Downloads(href: String) -> impl IntoView {
+    let texts = t();
+    let sep = if href.contains('?') { '&' } else { '?' };
+    let lang = texts.locale.tag();
+    view! {
+        <p class="downloads" data-testid="downloads">
+            {texts.download_table}": "
+            <a href=format!("{href}{sep}format=csv&lang={lang}") download="">"CSV"</a>
+            " · "
+            <a href=format!("{href}{sep}format=xlsx&lang={lang}") download="">"Excel"</a>
+        </p>
+    }
+}

@@ -9,6 +9,7 @@ mod comparison;
 mod contract;
 mod conventions;
 mod deploy;
+mod files;
 mod import;
 mod isolation;
 mod matrix;

@@ -8,9 +8,10 @@ use crate::state::AppState;
 use crate::web::api::params::TenantPath;
 use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::Tenant;
+use crate::web::files::FileRequest;
 use axum::Json;
 use axum::extract::{Extension, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::api::AuditPage;
@@ -21,6 +22,9 @@ use utoipa_axum::routes;
 pub fn routes(r: ApiRoutes) -> ApiRoutes {
     r.add(Access::SignedIn(shared::model::TokenScope::Read), routes!(list_audit_events))
 }
+
+/// The most events a file of the audit trail holds.
+const MAX_IN_A_FILE: i64 = 10_000;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -34,21 +38,33 @@ struct Page {
     /// Where the page starts, as the previous page's `Link: <…>; rel="next"` gives it (the
     /// same as `before`).
     cursor: Option<String>,
+    /// `csv` or `xlsx`: the events as a file, up to 10,000 of them (older than `before`);
+    /// `json` (the default).
+    format: Option<String>,
+    /// A file's header row: `words` (the default) or `keys`.
+    header: Option<String>,
+    /// The words' language in a file: `zh-CN` or `en`.
+    lang: Option<String>,
 }
 
 /// The district's audit events, newest first.
 ///
 /// The district's admins, supervisors of its region, platform admins.
 #[utoipa::path(get, path = "/api/v1/tenants/{slug}/audit", tag = "audit", params(TenantPath, Page),
-    responses((status = 200, body = AuditPage,
-     headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the older events; absent on the last page.")))))]
+    responses((status = 200, content(
+        (AuditPage = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+     ), headers(("Link" = String, description = "`<URL>; rel=\"next\"`: the older events; absent on the last page.")))))]
 async fn list_audit_events(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
     Tenant(tenant): Tenant,
+    headers: HeaderMap,
 ) -> Result<Response> {
     let Query(page) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let file = FileRequest::new(page.format.as_deref(), page.header.as_deref(), page.lang.as_deref(), &headers)?;
     let limit = page.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_PAGE}")));
@@ -60,6 +76,10 @@ async fn list_audit_events(
         None => page.before,
     };
     access::read_audit(&caller, tenant.reference())?;
+    if file.wants_file() {
+        let events = audit::page(&state.pool, tenant.tenant_id, before, MAX_IN_A_FILE).await?;
+        return file.respond(&events.events, &format!("{}-audit", tenant.slug));
+    }
     let events = audit::page(&state.pool, tenant.tenant_id, before, limit).await?;
     let next = events
         .next_before

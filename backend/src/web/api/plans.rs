@@ -8,6 +8,7 @@ use crate::views::dashboard;
 use crate::web::api::params::PlanPath;
 use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::{Id, Tenant};
+use crate::web::files::{FileParams, FileRequest};
 use crate::web::paging::{PageParams, Pagination};
 use crate::web::respond::{DATA_VERSION, cached_json};
 use axum::extract::{Extension, State};
@@ -25,29 +26,49 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
 }
 
 /// A plan's indicators with their latest approved value, progress and status.
-#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/indicators", tag = "plans", params(PlanPath, PageParams),
-    responses((status = 200, body = Vec<IndicatorRow>)))]
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/indicators", tag = "plans",
+    params(PlanPath, PageParams, FileParams), responses((status = 200, content(
+        (Vec<IndicatorRow> = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ))))]
 async fn list_indicators(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(plan_id): Id,
     Tenant(tenant): Tenant,
     page: Pagination,
+    file: FileRequest,
 ) -> Result<Response> {
-    page.respond(read::plan_indicators(&state.pool, tenant, &caller, plan_id).await?)
+    let slug = tenant.slug.clone();
+    let indicators = read::plan_indicators(&state.pool, tenant, &caller, plan_id).await?;
+    if file.wants_file() {
+        return file.respond(&indicators, &format!("{slug}-indicators"));
+    }
+    page.respond(indicators)
 }
 
 /// A plan's tasks with their units, status and whether they are overdue.
-#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/tasks", tag = "plans", params(PlanPath, PageParams),
-    responses((status = 200, body = Vec<TaskRow>)))]
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/tasks", tag = "plans",
+    params(PlanPath, PageParams, FileParams), responses((status = 200, content(
+        (Vec<TaskRow> = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ))))]
 async fn list_tasks(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(plan_id): Id,
     Tenant(tenant): Tenant,
     page: Pagination,
+    file: FileRequest,
 ) -> Result<Response> {
-    page.respond(read::plan_tasks(&state.pool, state.clock.as_ref(), tenant, &caller, plan_id).await?)
+    let slug = tenant.slug.clone();
+    let tasks = read::plan_tasks(&state.pool, state.clock.as_ref(), tenant, &caller, plan_id).await?;
+    if file.wants_file() {
+        return file.respond(&tasks, &format!("{slug}-tasks"));
+    }
+    page.respond(tasks)
 }
 
 /// The plan dashboard.

@@ -8,6 +8,7 @@ use crate::views::comparison;
 use crate::web::api::params::RegionPath;
 use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::RegionSlug;
+use crate::web::files::FileRequest;
 use crate::web::respond::cached_json;
 use axum::extract::{Extension, Query, State};
 use axum::response::Response;
@@ -37,6 +38,13 @@ struct ComparisonQuery {
     /// How many districts, 1–500 (100 by default).
     #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
+    /// `csv` or `xlsx`: this page of the comparison as a file (the districts, or with
+    /// `indicator` the districts' own indicators); `json` (the default).
+    format: Option<String>,
+    /// A file's header row: `words` (the default) or `keys`.
+    header: Option<String>,
+    /// The words' language in a file: `zh-CN` or `en`.
+    lang: Option<String>,
 }
 
 /// Compare the districts of a region (its supervisors, platform admins).
@@ -47,8 +55,11 @@ struct ComparisonQuery {
 /// cache when fresh; the key carries the region's data version.
 #[utoipa::path(get, path = "/api/v1/regions/{region}/comparison", tag = "regions",
     params(RegionPath, ComparisonQuery), responses(
-    (status = 200, body = RegionComparison,
-     headers(("X-Cache" = String, description = "`hit`, `miss` or `bypass`."))),
+    (status = 200, content(
+        (RegionComparison = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+     ), headers(("X-Cache" = String, description = "`hit`, `miss` or `bypass`."))),
 ))]
 async fn get_comparison(
     State(state): State<AppState>,
@@ -59,6 +70,7 @@ async fn get_comparison(
     headers: axum::http::HeaderMap,
 ) -> Result<Response> {
     let Query(query) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let file = FileRequest::new(query.format.as_deref(), query.header.as_deref(), query.lang.as_deref(), &headers)?;
     comparison::admit(&caller, query.indicator.as_deref())?;
     let page = ComparisonPage::new(query.sort.as_deref(), query.offset, query.limit).map_err(Error::BadRequest)?;
     let synced = fresh.synced(&state.mirror).await;
@@ -81,5 +93,12 @@ async fn get_comparison(
         .cache
         .get_or_compute(&key, || comparison::build(&state.pool, &region, now, query.indicator.as_deref(), page))
         .await?;
+    if file.wants_file() {
+        let view: RegionComparison = serde_json::from_slice(&body.json)?;
+        return match view.indicator {
+            Some(indicator) => file.respond(&indicator.rows, &format!("{slug}-{}", indicator.key)),
+            None => file.respond(&view.tenants, &format!("{slug}-comparison")),
+        };
+    }
     Ok(cached_json(body, outcome, &headers))
 }

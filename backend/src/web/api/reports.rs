@@ -7,6 +7,7 @@ use crate::tenancy::TenantRecord;
 use crate::web::api::params::{IfMatch, IndicatorPath, ReportPath};
 use crate::web::api::routes::{Access, ApiRoutes};
 use crate::web::extract::{ApiJson, Id, ReportId, RequiredVersion, Tenant};
+use crate::web::files::{FileParams, FileRequest};
 use crate::web::paging::{PageParams, Pagination};
 use crate::web::respond;
 use crate::web::versions;
@@ -53,15 +54,24 @@ async fn get_report(
 
 /// An indicator's reports, every round of every period (signed-in readers of the district).
 #[utoipa::path(get, path = "/api/v1/tenants/{slug}/indicators/{id}/reports", tag = "reports",
-    params(IndicatorPath, PageParams), responses((status = 200, body = Vec<ReportRow>)))]
+    params(IndicatorPath, PageParams, FileParams), responses((status = 200, content(
+        (Vec<ReportRow> = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ))))]
 async fn list_reports(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(indicator_id): Id,
     Tenant(tenant): Tenant,
     page: Pagination,
+    file: FileRequest,
 ) -> Result<Response> {
-    page.respond(reports::list(&state.pool, &tenant, &caller, indicator_id).await?)
+    let reports = reports::list(&state.pool, &tenant, &caller, indicator_id).await?;
+    if file.wants_file() {
+        return file.respond(&reports, &format!("{}-reports", tenant.slug));
+    }
+    page.respond(reports)
 }
 
 /// Report a value for a period.
