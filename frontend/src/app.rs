@@ -6,7 +6,7 @@ use crate::pages::{
     account::AccountPage, admin::PlatformAdminPage, approvals::ApprovalsPage, audit::AuditPageView,
     comparison::ComparisonPage, dashboard::DashboardPage, home::HomePage, import::ImportPage, indicator::IndicatorPage,
     invitation::InvitationPage, login::LoginPage, plan::PlanPage, tenant::TenantPage, tenant_admin::TenantAdminPage,
-    work::WorkPage,
+    tokens::TokensPageView, work::WorkPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/regions/:region") view=ComparisonPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tokens") view=TokensPageView ssr=SsrMode::Async/>
                     <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=PlatformAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/admin") view=TenantAdminPage ssr=SsrMode::Async/>

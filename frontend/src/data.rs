@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use shared::api::{
     AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
     PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    TokensPage,
 };
 use shared::page_data::PageError;
 use uuid::Uuid;
@@ -186,6 +187,12 @@ pub async fn fetch_indicator_history(tenant: String, indicator: Uuid) -> Result<
 pub async fn fetch_tenant_admin(tenant: String) -> Result<TenantAdmin, LoadError> {
     let data = server::page_data()?;
     server::answer(data.tenant_admin(&server::caller(), &tenant).await)
+}
+
+#[server(prefix = "/sfn", endpoint = "tokens")]
+pub async fn fetch_tokens() -> Result<TokensPage, LoadError> {
+    let data = server::page_data()?;
+    server::answer(data.tokens(&server::caller()).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "audit_log")]

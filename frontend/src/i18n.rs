@@ -5,7 +5,7 @@
 //! into `<html lang>`; the browser reads it back from there, so both render the same markup.
 
 use leptos::prelude::*;
-use shared::model::{IndicatorStatus, PlanStatus, Role, TaskStatus, Visibility};
+use shared::model::{IndicatorStatus, PlanStatus, Role, TaskStatus, TokenScope, Visibility};
 use shared::words::{Language, Word};
 
 pub const COOKIE: &str = "lang";
@@ -249,6 +249,33 @@ pub struct Texts {
     pub next_page: &'static str,
     pub pasted_text: &'static str,
     pub reporters: &'static str,
+    pub api_tokens: &'static str,
+    pub tokens_intro: &'static str,
+    pub token_name: &'static str,
+    pub token_place: &'static str,
+    pub token_scopes: &'static str,
+    pub token_days: &'static str,
+    pub token_owner: &'static str,
+    pub token_prefix: &'static str,
+    pub token_last_used: &'static str,
+    pub token_expires: &'static str,
+    pub token_active: &'static str,
+    pub token_expired: &'static str,
+    pub token_revoked: &'static str,
+    pub new_token: &'static str,
+    pub service_accounts: &'static str,
+    pub service_accounts_intro: &'static str,
+    pub new_service_account: &'static str,
+    pub token_for_account: &'static str,
+    pub disable: &'static str,
+    pub disabled: &'static str,
+    pub organisations_hint: &'static str,
+    pub no_tokens: &'static str,
+    pub no_service_accounts: &'static str,
+    pub token_created: &'static str,
+    pub token_secret_note: &'static str,
+    pub api_docs: &'static str,
+    pub revoke_token: &'static str,
 }
 
 impl Texts {
@@ -278,6 +305,10 @@ impl Texts {
 
     pub fn visibility(&self, v: Visibility) -> &'static str {
         v.word(self.language())
+    }
+
+    pub fn token_scope(&self, s: TokenScope) -> &'static str {
+        s.word(self.language())
     }
 }
 
@@ -462,6 +493,33 @@ pub static ZH: Texts = Texts {
     next_page: "下一页",
     pasted_text: "粘贴的文本",
     reporters: "填报员",
+    api_tokens: "API 令牌",
+    tokens_intro: "令牌让其他系统（例如数据交换平台）通过接口读取、填报或导入数据。令牌的权限不超过它所属的账号，撤销或到期后立即失效。",
+    token_name: "名称",
+    token_place: "用于",
+    token_scopes: "权限",
+    token_days: "有效天数",
+    token_owner: "所属账号",
+    token_prefix: "开头",
+    token_last_used: "最近使用",
+    token_expires: "到期",
+    token_active: "有效",
+    token_expired: "已过期",
+    token_revoked: "已撤销",
+    new_token: "新建个人令牌",
+    service_accounts: "服务账号",
+    service_accounts_intro: "服务账号属于区县（或区域），不随人员变动失效；它只能通过令牌调用接口。",
+    new_service_account: "新建服务账号",
+    token_for_account: "为此账号创建令牌",
+    disable: "停用",
+    disabled: "已停用",
+    organisations_hint: "所属单位（填报员需填写，多个用、分隔）",
+    no_tokens: "还没有令牌。",
+    no_service_accounts: "还没有服务账号。",
+    token_created: "令牌已创建",
+    token_secret_note: "请立即复制保存：令牌只显示这一次，离开本页后无法再次查看。调用接口时发送 Authorization: Bearer <令牌>。",
+    api_docs: "API 文档",
+    revoke_token: "撤销",
 };
 
 pub static EN: Texts = Texts {
@@ -645,4 +703,31 @@ pub static EN: Texts = Texts {
     next_page: "Next",
     pasted_text: "Pasted text",
     reporters: "Reporters",
+    api_tokens: "API tokens",
+    tokens_intro: "Tokens let other systems (a data exchange, say) read, report or import through the API. A token never does more than its account may, and stops at once when revoked or expired.",
+    token_name: "Name",
+    token_place: "For",
+    token_scopes: "Scopes",
+    token_days: "Valid for (days)",
+    token_owner: "Account",
+    token_prefix: "Starts with",
+    token_last_used: "Last used",
+    token_expires: "Expires",
+    token_active: "Active",
+    token_expired: "Expired",
+    token_revoked: "Revoked",
+    new_token: "New personal token",
+    service_accounts: "Service accounts",
+    service_accounts_intro: "A service account belongs to a district (or region) and outlives staff changes; it acts only through its tokens.",
+    new_service_account: "New service account",
+    token_for_account: "Make a token for it",
+    disable: "Disable",
+    disabled: "Disabled",
+    organisations_hint: "Organisations (for a reporter; separate with 、)",
+    no_tokens: "No tokens yet.",
+    no_service_accounts: "No service accounts yet.",
+    token_created: "Token created",
+    token_secret_note: "Copy it now: the token is shown this once and cannot be seen again. Send it as Authorization: Bearer <token>.",
+    api_docs: "API documentation",
+    revoke_token: "Revoke",
 };

@@ -830,3 +830,25 @@ pub struct ServiceAccountView {
     /// False once disabled: its tokens are revoked and it acts no more.
     pub active: bool,
 }
+
+/// A district or a region, as the token and service-account forms offer them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// `tenant` or `region`.
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The API tokens page: the tokens and service accounts the caller may manage, and where
+/// the caller may make them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub tokens: Vec<TokenView>,
+    pub service_accounts: Vec<ServiceAccountView>,
+    /// Where a personal token may be for: the districts and regions the caller holds a role in.
+    pub personal_places: Vec<Place>,
+    /// Where the caller may make service accounts: districts they administer (regions too, for
+    /// platform admins).
+    pub service_places: Vec<Place>,
+}

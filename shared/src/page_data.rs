@@ -5,6 +5,7 @@
 use crate::api::{
     AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
     PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    TokensPage,
 };
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,8 @@ pub trait PageData: Send + Sync {
     /// The import wizard of a tenant, with the dry run of an uploaded draft.
     /// What the invitation `token` into `tenant` is, for whoever holds its link.
     async fn invitation(&self, caller: &Caller, tenant: &str, token: &str) -> Result<InvitationPreview, PageError>;
+    /// The caller's API tokens and the service accounts they administer.
+    async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PageError>;
     async fn import_preview(
         &self,
         caller: &Caller,

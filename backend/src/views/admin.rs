@@ -1,13 +1,18 @@
 //! The administration pages' read models: a tenant's plans, users and organisations (for its
-//! admins), and the platform's regions, tenants and users (for platform admins).
+//! admins), the platform's regions, tenants and users (for platform admins), and a person's
+//! API tokens and the service accounts they administer.
 
 use crate::auth::access;
+use crate::auth::service_accounts;
+use crate::auth::tokens;
 use crate::auth::users;
 use crate::error::Result;
 use crate::infra::db;
 use crate::plans::read;
 use crate::tenancy;
-use shared::api::{OrganisationSummary, PlatformAdmin, TenantAdmin};
+use chrono::{DateTime, Utc};
+use shared::api::{OrganisationSummary, Place, PlatformAdmin, TenantAdmin, TokensPage};
+use shared::model::Role;
 use shared::page_data::Caller;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -54,4 +59,45 @@ pub async fn platform_admin(pool: &PgPool, caller: &Caller) -> Result<PlatformAd
         tenants: tenancy::tenants(pool).await?,
         users: users::platform_users(pool).await?,
     })
+}
+
+/// The API tokens page: the tokens and service accounts `caller` may manage, and the places
+/// they may make them for.
+pub async fn tokens_page(pool: &PgPool, now: DateTime<Utc>, caller: &Caller) -> Result<TokensPage> {
+    access::signed_in(caller)?;
+    let tokens = tokens::list(pool, now, caller).await?;
+    let service_accounts = service_accounts::list(pool, caller).await?;
+    let platform = caller.grants.iter().any(|g| g.role == Role::PlatformAdmin);
+    let tenant_ids: Vec<Uuid> = caller.grants.iter().filter_map(|g| g.tenant_id).collect();
+    let region_ids: Vec<Uuid> = caller.grants.iter().filter_map(|g| g.region_id).collect();
+    let administered: Vec<Uuid> =
+        caller.grants.iter().filter(|g| g.role == Role::TenantAdmin).filter_map(|g| g.tenant_id).collect();
+    let places = |kind: &str, rows: Vec<(String, String)>| -> Vec<Place> {
+        rows.into_iter().map(|(slug, name)| Place { kind: kind.to_owned(), slug, name }).collect()
+    };
+    let tenants: Vec<(String, String)> =
+        sqlx::query_as("select slug, name from tenant where $1 or tenant_id = any($2) order by is_demo, slug")
+            .bind(platform)
+            .bind(&tenant_ids)
+            .fetch_all(pool)
+            .await?;
+    let regions: Vec<(String, String)> =
+        sqlx::query_as("select slug, name from region where $1 or region_id = any($2) order by is_demo, slug")
+            .bind(platform)
+            .bind(&region_ids)
+            .fetch_all(pool)
+            .await?;
+    let managed: Vec<(String, String)> =
+        sqlx::query_as("select slug, name from tenant where $1 or tenant_id = any($2) order by is_demo, slug")
+            .bind(platform)
+            .bind(&administered)
+            .fetch_all(pool)
+            .await?;
+    let mut personal_places = places("tenant", tenants);
+    personal_places.extend(places("region", regions.clone()));
+    let mut service_places = places("tenant", managed);
+    if platform {
+        service_places.extend(places("region", regions));
+    }
+    Ok(TokensPage { tokens, service_accounts, personal_places, service_places })
 }

@@ -410,11 +410,10 @@ mod tests {
     #[test]
     fn a_csv_opens_in_excel_as_utf8_with_words_or_keys_in_its_header() {
         const COLUMNS: &[Column] = &[col("status", "状态", "Status")];
-        let table = Table {
-            name: "t",
-            columns: COLUMNS,
-            rows: vec![vec![text("进度正常")], vec![text("=HYPERLINK(\"x\")")]],
-        };
+        let table =
+            Table {
+                name: "t", columns: COLUMNS, rows: vec![vec![text("进度正常")], vec![text("=HYPERLINK(\"x\")")]]
+            };
         let words = String::from_utf8(table.csv(HeaderStyle::Words, Language::Zh)).unwrap_or_default();
         assert_eq!(words, "\u{feff}状态\r\n进度正常\r\n\"'=HYPERLINK(\"\"x\"\")\"\r\n");
         let keys = String::from_utf8(table.csv(HeaderStyle::Keys, Language::En)).unwrap_or_default();

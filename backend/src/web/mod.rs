@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/{*rest}", axum::routing::any(|| async { Error::NotFound("resource") }))
         .merge(forms::work::router())
         .merge(forms::admin::router())
+        .merge(forms::tokens::router())
         .merge(pages::router(&state))
         .layer(from_fn(conditional::conditional_get))
         .layer(from_fn_with_state(state.clone(), idempotency::idempotent))

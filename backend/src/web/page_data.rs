@@ -16,6 +16,7 @@ use crate::views::dashboard;
 use shared::api::{
     AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
     PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    TokensPage,
 };
 use shared::page_data::{Caller, PageData, PageError};
 use sqlx::PgPool;
@@ -31,6 +32,10 @@ pub struct BackendPageData {
 
 #[async_trait::async_trait]
 impl PageData for BackendPageData {
+    async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PageError> {
+        Ok(admin::tokens_page(&self.pool, self.clock.now(), caller).await?)
+    }
+
     async fn tenants(&self, _caller: &Caller) -> Result<Vec<TenantSummary>, PageError> {
         Ok(crate::tenancy::tenants(&self.pool).await?)
     }

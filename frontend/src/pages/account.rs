@@ -54,6 +54,8 @@ fn Account(me: MeView) -> impl IntoView {
             <p class="notice error" role="alert" data-testid="must-change-password">{texts.must_change_password}</p>
         })}
         <p data-testid="me-email">{me.email.clone()}</p>
+        <p><a class="action" href="/tokens" data-testid="tokens-link">{texts.api_tokens}</a>
+           <a class="action" href="/api/docs">{texts.api_docs}</a></p>
         <h2>{texts.my_grants}</h2>
         <table class="grid" data-testid="grants">
             <thead><tr><th>{texts.role}</th><th>{texts.scope}</th><th>{texts.organisations}</th><th></th></tr></thead>

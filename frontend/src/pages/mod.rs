@@ -15,6 +15,7 @@ pub mod plan;
 pub mod plan_filter;
 pub mod tenant;
 pub mod tenant_admin;
+pub mod tokens;
 pub mod widgets;
 pub mod work;
 

@@ -300,3 +300,54 @@ async fn the_api_docs_page_shows_every_operation_from_this_server_alone(pool: Pg
         })
         .await;
 }
+
+/// A district's admin makes an API token on the tokens page, sees its secret once, uses it,
+/// and revokes it there; then makes a service account and a token for it.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn an_admin_makes_uses_and_revokes_an_api_token_through_the_pages(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user(ADMIN, shared::model::Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let base = app.url("");
+    let plans = app.url("/api/v1/tenants/qianjiang/plans");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            let with = |secret: &str| {
+                reqwest::Client::new().get(&plans).header("authorization", format!("Bearer {secret}")).send()
+            };
+            sign_in(&c, &base, ADMIN).await;
+            c.goto(&format!("{base}/me")).await.unwrap();
+            wait_for(&c, "[data-testid=tokens-link]").await.click().await.unwrap();
+            wait_for(&c, "[data-testid=new-token]").await;
+            c.find(Locator::Css("#token-name")).await.unwrap().send_keys("区数据中心夜间同步").await.unwrap();
+            c.find(Locator::Css("[data-testid=new-token] input[value=report]")).await.unwrap().click().await.unwrap();
+            screenshot(&c, "tokens").await;
+            c.find(Locator::Css("[data-testid=new-token] button")).await.unwrap().click().await.unwrap();
+            let secret = wait_for(&c, "[data-testid=token-secret]").await.text().await.unwrap();
+            assert!(secret.starts_with("pb_"), "{secret}");
+            screenshot(&c, "token-secret").await;
+            assert_eq!(with(&secret).await.unwrap().status(), 200);
+
+            c.goto(&format!("{base}/tokens")).await.unwrap();
+            let row = wait_for(&c, "[data-testid=tokens] tr[data-token]").await;
+            let shown = row.text().await.unwrap();
+            assert!(shown.contains("区数据中心夜间同步") && shown.contains(&secret[..8]) && !shown.contains(&secret));
+            assert!(shown.contains("读取") && shown.contains("填报"), "{shown}");
+            c.find(Locator::Css("[data-testid=revoke-token]")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=form-ok]").await;
+            assert_eq!(with(&secret).await.unwrap().status(), 401, "revoked on the page, refused by the API");
+
+            // A service account of the district, and a token for it.
+            c.find(Locator::Css("#account-name")).await.unwrap().send_keys("市大数据局数据交换").await.unwrap();
+            c.find(Locator::Css("[data-testid=new-service-account] button")).await.unwrap().click().await.unwrap();
+            let account = wait_for(&c, "[data-testid=service-accounts] tr[data-service-account]").await;
+            assert!(account.text().await.unwrap().contains("市大数据局数据交换"));
+            c.find(Locator::Css("[data-testid=service-accounts] summary")).await.unwrap().click().await.unwrap();
+            let form = c.find(Locator::Css("[data-testid=service-accounts] [data-testid=new-token]")).await.unwrap();
+            form.find(Locator::Css("input[name=name]")).await.unwrap().send_keys("交换接口").await.unwrap();
+            form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+            let secret = wait_for(&c, "[data-testid=token-secret]").await.text().await.unwrap();
+            assert_eq!(with(&secret).await.unwrap().status(), 200);
+        })
+        .await;
+}

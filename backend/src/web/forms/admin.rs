@@ -10,16 +10,15 @@ use crate::plans::store;
 use crate::state::AppState;
 use crate::tenancy;
 use crate::web::ClientAddress;
-use crate::web::forms::{PageForm, optional};
+use crate::web::forms::{OneTimeSecret, PageForm, optional, page_texts};
 use crate::web::respond::{back, encode, see_other, with_cookie, with_outcome};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Extension, FromRequest, Multipart, Query, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST};
+use axum::http::header::{CONTENT_LENGTH, HOST};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
-use frontend::i18n::Locale;
 use serde::Deserialize;
 use shared::api::{NewInvitation, NewRegion, NewTenant, Publication};
 use shared::import_report::ImportOutcome;
@@ -232,37 +231,19 @@ async fn invitation_form(
                 .clone()
                 .or_else(|| headers.get(HOST).and_then(|h| h.to_str().ok()).map(|host| format!("http://{host}")));
             let url = format!("{}{}", origin.unwrap_or_default(), view.link);
-            one_time_link_page(&headers, &view.email, &url, &page)
+            let texts = page_texts(&headers);
+            let shown = OneTimeSecret {
+                title: texts.invited_title,
+                label: texts.email,
+                subject: &view.email,
+                note: texts.invitation_link_note,
+                secret: &url,
+                testid: "invitation-link",
+            };
+            shown.page(&headers, &page)
         }
         Err(e) => with_outcome(&page, Err(e), ""),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The one page that shows an invitation's link: not cached, not part of the app's history
-/// beyond this response.
-fn one_time_link_page(headers: &HeaderMap, email: &str, link: &str, back_to: &str) -> Response {
-    let locale = headers.get(COOKIE).and_then(|c| c.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
-    let texts = locale.texts();
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <link rel=\"stylesheet\" href=\"/assets/planboard.css\"></head><body><main class=\"page\">\
-         <h1>{title}</h1><p class=\"notice ok\" role=\"status\">{account}: <strong data-testid=\"invited-email\">{email}</strong></p>\
-         <p>{note}</p><p class=\"secret\"><code data-testid=\"invitation-link\">{link}</code></p>\
-         <p><a class=\"action\" href=\"{back}\">{back_label}</a></p></main></body></html>",
-        lang = locale.tag(),
-        title = texts.invited_title,
-        account = texts.email,
-        email = escape(email),
-        note = texts.invitation_link_note,
-        link = escape(link),
-        back = escape(back_to),
-        back_label = texts.back,
-    );
-    ([(CONTENT_TYPE, "text/html; charset=utf-8"), (CACHE_CONTROL, "no-store")], html).into_response()
 }
 
 #[derive(Deserialize)]
