@@ -18,7 +18,8 @@ EXAMPLES=${SCHEMATHESIS_EXAMPLES:-50}
 SEED=${SCHEMATHESIS_SEED:-20261208}
 VENV=target/schemathesis-venv
 DB=planboard_schemathesis
-PORT=${SCHEMATHESIS_PORT:-3997}
+# A port nothing listens on.
+PORT=${SCHEMATHESIS_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 ORIGIN=http://127.0.0.1:$PORT
 EMAIL=schemathesis@planboard.local
 PASSWORD='a long password for schemathesis'
@@ -35,6 +36,7 @@ ensure_postgres
 ensure_redis
 ensure_app_role
 ensure_schemathesis
+command -v curl >/dev/null || apt_install curl
 cargo build -q -p backend
 
 pg_admin -c "drop database if exists $DB" >/dev/null 2>&1

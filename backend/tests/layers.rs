@@ -219,15 +219,11 @@ fn the_domain_never_names_axum() {
     assert!(offenders.is_empty(), "domain modules that name axum: {offenders:?}");
 }
 
-#[test]
-fn handlers_hold_no_sql_and_open_no_transactions() {
-    // The web layer extracts, calls the domain and answers; statements and transactions are
-    // the domain's (docs/architecture.md).
-    let src = crate_src("backend");
-    let signs = ["sqlx::query", "query_as(", "query_scalar(", "tenant_tx(", "region_tx(", ".begin()"];
-    let offenders: Vec<String> = modules(&src)
+/// Where the backend's files that `applies` to (by module and path) hold one of `signs`.
+fn signs_in(applies: impl Fn(&str, &Path) -> bool, signs: &[&str]) -> Vec<String> {
+    modules(&crate_src("backend"))
         .into_iter()
-        .filter(|(module, _, _)| module.starts_with("web"))
+        .filter(|(module, path, _)| applies(module, path))
         .flat_map(|(_, path, code)| {
             signs
                 .iter()
@@ -235,7 +231,15 @@ fn handlers_hold_no_sql_and_open_no_transactions() {
                 .map(|sign| format!("{} has {sign}", path.display()))
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn handlers_hold_no_sql_and_open_no_transactions() {
+    // The web layer extracts, calls the domain and answers; statements and transactions are
+    // the domain's (docs/architecture.md).
+    let signs = ["sqlx::query", "query_as(", "query_scalar(", "tenant_tx(", "region_tx(", ".begin()"];
+    let offenders = signs_in(|module, _| module.starts_with("web"), &signs);
     assert!(offenders.is_empty(), "SQL or transactions in the web layer: {offenders:?}");
 }
 
@@ -244,19 +248,8 @@ fn api_routes_are_added_only_with_their_documentation() {
     // A route of the JSON API goes into the router only through `ApiRoutes::add` with
     // `utoipa_axum::routes!`, which takes its path from the handler's `#[utoipa::path]`: the
     // OpenAPI document and the router cannot differ (docs/api.md).
-    let src = crate_src("backend");
     let signs = ["axum::routing", ".route(", "Router::new()", "MethodRouter"];
-    let offenders: Vec<String> = modules(&src)
-        .into_iter()
-        .filter(|(module, path, _)| module.starts_with("web/api") && !path.ends_with("routes.rs"))
-        .flat_map(|(_, path, code)| {
-            signs
-                .iter()
-                .filter(|sign| code.contains(*sign))
-                .map(|sign| format!("{} has {sign}", path.display()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let offenders = signs_in(|module, path| module == "web/api" && !path.ends_with("routes.rs"), &signs);
     assert!(offenders.is_empty(), "API routes added around the documented table: {offenders:?}");
 }
 

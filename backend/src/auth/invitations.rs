@@ -128,23 +128,37 @@ const SUMMARY_SELECT: &str = "select i.invitation_id, i.email, i.display_name, i
         u.email as invited_by, i.created_at, i.expires_at, i.accepted_at
      from invitation i left join app_user u on u.user_id = i.invited_by";
 
-/// The tenant's invitations, newest first (platform admins and the tenant's admins), without
-/// their links.
+/// The tenant's invitations (`only` the one, when given), newest first, for platform admins
+/// and the tenant's admins, without their links.
+async fn summaries(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    tenant: &TenantRecord,
+    only: Option<Uuid>,
+) -> Result<Vec<InvitationSummary>> {
+    access::manage_users(caller, tenant.reference())?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} where i.tenant_id = $1 and ($2::uuid is null or i.invitation_id = $2)
+         order by i.created_at desc, i.invitation_id"
+    ))
+    .bind(tenant.tenant_id)
+    .bind(only)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.into_iter().map(|r| r.summary(now)).collect()
+}
+
+/// The tenant's invitations, newest first, without their links.
 pub async fn list(
     pool: &PgPool,
     now: DateTime<Utc>,
     caller: &Caller,
     tenant: &TenantRecord,
 ) -> Result<Vec<InvitationSummary>> {
-    access::manage_users(caller, tenant.reference())?;
-    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    let rows: Vec<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY_SELECT} where i.tenant_id = $1 order by i.created_at desc, i.invitation_id"))
-            .bind(tenant.tenant_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    tx.commit().await?;
-    rows.into_iter().map(|r| r.summary(now)).collect()
+    summaries(pool, now, caller, tenant, None).await
 }
 
 /// One invitation of the tenant, as `list` gives it.
@@ -155,16 +169,11 @@ pub async fn get(
     tenant: &TenantRecord,
     invitation_id: Uuid,
 ) -> Result<InvitationSummary> {
-    access::manage_users(caller, tenant.reference())?;
-    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    let row: Option<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY_SELECT} where i.tenant_id = $1 and i.invitation_id = $2"))
-            .bind(tenant.tenant_id)
-            .bind(invitation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    tx.commit().await?;
-    row.ok_or(Error::NotFound("invitation"))?.summary(now)
+    summaries(pool, now, caller, tenant, Some(invitation_id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound("invitation"))
 }
 
 fn grant_of(tenant: &TenantRecord, role: Role, organisations: &[String]) -> NewGrant {

@@ -18,6 +18,14 @@ use shared::page_data::Caller;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// What `caller` may manage of service accounts: all (a platform admin), or those of the
+/// districts they administer.
+pub fn administered_scope(caller: &Caller) -> (bool, Vec<Uuid>) {
+    let all = caller.grants.iter().any(|g| g.role == Role::PlatformAdmin);
+    let tenants = caller.grants.iter().filter(|g| g.role == Role::TenantAdmin).filter_map(|g| g.tenant_id).collect();
+    (all, tenants)
+}
+
 /// Where a service account belongs.
 pub struct Place {
     pub tenant_id: Option<Uuid>,
@@ -27,7 +35,7 @@ pub struct Place {
 /// The place of `account` if `caller` administers it (404 for any other).
 pub async fn administered(pool: &PgPool, caller: &Caller, account: Uuid) -> Result<Place> {
     access::signed_in(caller)?;
-    let (all, tenants) = crate::auth::tokens::administered_scope(caller);
+    let (all, tenants) = administered_scope(caller);
     let row: Option<(Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
         "select tenant_id, region_id from service_account where user_id = $1 and ($2 or tenant_id = any($3))",
     )
@@ -160,7 +168,7 @@ const VISIBLE_ACCOUNTS: &str = "
 /// Their grants' organisations are read in their districts' context.
 async fn accounts(pool: &PgPool, caller: &Caller, only: Option<Uuid>) -> Result<Vec<ServiceAccountView>> {
     access::signed_in(caller)?;
-    let (all, tenants) = crate::auth::tokens::administered_scope(caller);
+    let (all, tenants) = administered_scope(caller);
     let filter = "and ($3::uuid is null or sa.user_id = $3)";
     let mut tx = pool.begin().await?;
     let districts: Vec<Uuid> = sqlx::query_scalar(&format!(

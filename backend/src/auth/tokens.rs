@@ -7,6 +7,7 @@
 
 use crate::audit::{self, Event};
 use crate::auth::access;
+use crate::auth::service_accounts;
 use crate::auth::session::{self, SessionUser};
 use crate::error::{Error, OnConstraint, Result};
 use crate::infra::db;
@@ -147,7 +148,7 @@ async fn owner_of(pool: &PgPool, caller: &Caller, new: &NewToken) -> Result<Owne
         _ => return Err(Error::invalid("tenant", "name either a district (tenant) or a region, not both")),
     };
     if let Some(account) = new.service_account {
-        let place = crate::auth::service_accounts::administered(pool, caller, account).await?;
+        let place = service_accounts::administered(pool, caller, account).await?;
         let same = match (&tenant, region) {
             (Some(t), None) => place.tenant_id == Some(t.tenant_id),
             (None, Some(r)) => place.region_id == Some(r),
@@ -272,39 +273,30 @@ const VISIBLE_TOKENS: &str = "
     where (k.user_id = $1
            or (sa.user_id is not null and ($2 or sa.tenant_id = any($3))))";
 
-/// What `caller` may manage of service accounts: all (a platform admin), or those of the
-/// districts they administer.
-pub(crate) fn administered_scope(caller: &Caller) -> (bool, Vec<Uuid>) {
-    let all = caller.grants.iter().any(|g| g.role == Role::PlatformAdmin);
-    let tenants = caller.grants.iter().filter(|g| g.role == Role::TenantAdmin).filter_map(|g| g.tenant_id).collect();
-    (all, tenants)
+/// The tokens `caller` may manage (`only` the one, when given), newest first.
+async fn visible(pool: &PgPool, now: DateTime<Utc>, caller: &Caller, only: Option<Uuid>) -> Result<Vec<TokenView>> {
+    let me = access::signed_in(caller)?;
+    let (all, tenants) = service_accounts::administered_scope(caller);
+    let rows: Vec<TokenRow> = sqlx::query_as(&format!(
+        "{VISIBLE_TOKENS} and ($4::uuid is null or k.token_id = $4) order by k.created_at desc, k.token_id"
+    ))
+    .bind(me)
+    .bind(all)
+    .bind(&tenants)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.view(now)).collect())
 }
 
 /// The tokens `caller` may manage, newest first.
 pub async fn list(pool: &PgPool, now: DateTime<Utc>, caller: &Caller) -> Result<Vec<TokenView>> {
-    let me = access::signed_in(caller)?;
-    let (all, tenants) = administered_scope(caller);
-    let rows: Vec<TokenRow> = sqlx::query_as(&format!("{VISIBLE_TOKENS} order by k.created_at desc, k.token_id"))
-        .bind(me)
-        .bind(all)
-        .bind(&tenants)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(|r| r.view(now)).collect())
+    visible(pool, now, caller, None).await
 }
 
 /// One token `caller` may manage (404 for any other).
 pub async fn get(pool: &PgPool, now: DateTime<Utc>, caller: &Caller, id: Uuid) -> Result<TokenView> {
-    let me = access::signed_in(caller)?;
-    let (all, tenants) = administered_scope(caller);
-    let row: Option<TokenRow> = sqlx::query_as(&format!("{VISIBLE_TOKENS} and k.token_id = $4"))
-        .bind(me)
-        .bind(all)
-        .bind(&tenants)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.ok_or(Error::NotFound("token"))?.view(now))
+    visible(pool, now, caller, Some(id)).await?.into_iter().next().ok_or(Error::NotFound("token"))
 }
 
 /// Revokes a token `caller` may manage (audited); revoking one already revoked changes

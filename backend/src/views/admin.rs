@@ -72,32 +72,26 @@ pub async fn tokens_page(pool: &PgPool, now: DateTime<Utc>, caller: &Caller) -> 
     let region_ids: Vec<Uuid> = caller.grants.iter().filter_map(|g| g.region_id).collect();
     let administered: Vec<Uuid> =
         caller.grants.iter().filter(|g| g.role == Role::TenantAdmin).filter_map(|g| g.tenant_id).collect();
-    let places = |kind: &str, rows: Vec<(String, String)>| -> Vec<Place> {
-        rows.into_iter().map(|(slug, name)| Place { kind: kind.to_owned(), slug, name }).collect()
-    };
-    let tenants: Vec<(String, String)> =
-        sqlx::query_as("select slug, name from tenant where $1 or tenant_id = any($2) order by is_demo, slug")
-            .bind(platform)
-            .bind(&tenant_ids)
-            .fetch_all(pool)
-            .await?;
-    let regions: Vec<(String, String)> =
-        sqlx::query_as("select slug, name from region where $1 or region_id = any($2) order by is_demo, slug")
-            .bind(platform)
-            .bind(&region_ids)
-            .fetch_all(pool)
-            .await?;
-    let managed: Vec<(String, String)> =
-        sqlx::query_as("select slug, name from tenant where $1 or tenant_id = any($2) order by is_demo, slug")
-            .bind(platform)
-            .bind(&administered)
-            .fetch_all(pool)
-            .await?;
-    let mut personal_places = places("tenant", tenants);
-    personal_places.extend(places("region", regions.clone()));
-    let mut service_places = places("tenant", managed);
+    let tenants = |ids: Vec<Uuid>| places(pool, "tenant", platform, ids);
+    let mut personal_places = tenants(tenant_ids).await?;
+    let regions = places(pool, "region", platform, region_ids).await?;
+    personal_places.extend(regions.iter().cloned());
+    let mut service_places = tenants(administered).await?;
     if platform {
-        service_places.extend(places("region", regions));
+        service_places.extend(regions);
     }
     Ok(TokensPage { tokens, service_accounts, personal_places, service_places })
+}
+
+/// The districts (`kind` tenant) or regions (`region`) with these ids, or all of them, as
+/// places of the tokens page. `kind` names the table.
+async fn places(pool: &PgPool, kind: &'static str, all: bool, ids: Vec<Uuid>) -> Result<Vec<Place>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        "select slug, name from {kind} where $1 or {kind}_id = any($2) order by is_demo, slug"
+    ))
+    .bind(all)
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(slug, name)| Place { kind: kind.to_owned(), slug, name }).collect())
 }

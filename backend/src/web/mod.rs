@@ -54,7 +54,7 @@ async fn api_document() -> axum::response::Response {
 pub fn router(state: AppState) -> Router {
     let (api, _, _) = api::api().into_parts();
     Router::new()
-        .merge(api)
+        .merge(api.route_layer(from_fn(api::scopes::check)))
         .route("/api/openapi.json", axum::routing::get(api_document))
         .merge(api_docs::router())
         .route("/api/v1/{*rest}", axum::routing::any(|| async { Error::NotFound("resource") }))

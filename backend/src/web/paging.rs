@@ -1,5 +1,6 @@
 //! Lists a page at a time (docs/api.md): `?limit=N` (1–1000, 1000 by default, so a client
-//! written before lists were paged still gets every item of the lists it knew) and
+//! written before lists were paged still gets a plan's, an indicator's or a task's lists whole:
+//! none is longer; the districts of a country-wide region are) and
 //! `?cursor=…`, the opaque place where the previous page ended; the next page's URL is in
 //! `Link: <…>; rel="next"`, absent on the last page. The body stays a plain JSON array.
 //!

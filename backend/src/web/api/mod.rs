@@ -13,6 +13,7 @@ pub mod plans;
 mod regions;
 mod reports;
 pub mod routes;
+pub mod scopes;
 mod tasks;
 mod tenants;
 mod tokens;

@@ -1,11 +1,11 @@
 //! Resolves who is calling before any handler or page runs, into the request's extensions,
 //! where handlers and the pages' server functions find it:
 //! - on the JSON API, `Authorization: Bearer pb_…` names an API token (docs/api.md): its
-//!   owner's caller cut down to the token's district or region (`auth::tokens::restrict`),
-//!   if the route takes tokens and the token has the scope the route needs (both from the
-//!   routing table, `web/api/routes.rs`); a token that is unknown, expired or revoked is
-//!   refused (401), one without the scope too (403). The request then runs as acting
-//!   through the token, so its audit events name it;
+//!   owner's caller cut down to the token's district or region (`auth::tokens::restrict`);
+//!   a token that is unknown, expired or revoked is refused (401). The token and its scopes
+//!   go into the extensions (`TokenUse`): whether the route takes it is the API's own check
+//!   (`web/api/scopes.rs`). The request runs as acting through the token, so its audit
+//!   events name it;
 //! - otherwise the session cookie, if it names a live session, gives the user and its
 //!   grants; without one the caller is anonymous. Pages and forms take cookies only.
 //!
@@ -21,25 +21,28 @@ use crate::auth::tokens::{self, Presented};
 use crate::error::Error;
 use crate::mirror::Freshness;
 use crate::state::AppState;
-use crate::web::api::openapi;
-use crate::web::api::routes::Access;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use shared::model::TokenScope;
 use shared::page_data::Caller;
 use uuid::Uuid;
 
-/// The API token a request came with, in its extensions (the rate limits count per token).
-#[derive(Debug, Clone, Copy)]
-pub struct TokenUse(pub Uuid);
+/// The API token a request came with, in its extensions: the rate limits count per token,
+/// and the API checks its scopes.
+#[derive(Debug, Clone)]
+pub struct TokenUse {
+    pub token_id: Uuid,
+    pub scopes: Vec<TokenScope>,
+}
 
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let fresh = Freshness::default();
     let bearer = bearer(request.headers()).filter(|_| request.uri().path().starts_with("/api/"));
     let (caller, token) = match bearer {
-        Some(secret) => match by_token(&state, route_access(&request), &secret).await {
+        Some(secret) => match by_token(&state, &secret).await {
             Ok((caller, token)) => (caller, Some(token)),
             Err(e) => return e.into_response(),
         },
@@ -56,8 +59,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     request.extensions_mut().insert(fresh);
     let mut response = match token {
         Some(token) => {
-            request.extensions_mut().insert(TokenUse(token));
-            audit::acting_through(token, next.run(request)).await
+            let id = token.token_id;
+            request.extensions_mut().insert(token);
+            audit::acting_through(id, next.run(request)).await
         }
         None => next.run(request).await,
     };
@@ -87,30 +91,10 @@ async fn by_session(state: &AppState, fresh: &Freshness, headers: &HeaderMap) ->
     }
 }
 
-/// Who may call the API route the request matched (None off the API).
-fn route_access(request: &Request) -> Option<Access> {
-    let route = request.extensions().get::<MatchedPath>()?;
-    openapi::description().access(request.method(), route.as_str())
-}
-
-/// The caller a token stands for on a route callable as `access`, or why it may not be
-/// used there.
-async fn by_token(state: &AppState, access: Option<Access>, secret: &str) -> Result<(Caller, Uuid), Error> {
+/// The caller a token stands for, or why it stands for nobody.
+async fn by_token(state: &AppState, secret: &str) -> Result<(Caller, TokenUse), Error> {
     let Presented { token_id, owner, scopes, target } =
         tokens::resolve(&state.pool, secret, state.clock.now()).await?.ok_or(Error::InvalidToken)?;
-    if let Some(access) = access {
-        match access.token_scope() {
-            None => {
-                return Err(Error::InsufficientScope(
-                    "API tokens are not accepted on this route: a person signs in for it".into(),
-                ));
-            }
-            Some(needed) if !scopes.contains(&needed) => {
-                return Err(Error::InsufficientScope(format!("this token lacks the {needed} scope")));
-            }
-            Some(_) => {}
-        }
-    }
     let caller = state.callers.caller(&state.pool, &owner).await?;
-    Ok((tokens::restrict(caller, target), token_id))
+    Ok((tokens::restrict(caller, target), TokenUse { token_id, scopes }))
 }

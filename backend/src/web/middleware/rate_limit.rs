@@ -46,7 +46,7 @@ pub async fn limit(
     if !unlimited(path) {
         let now = Instant::now();
         let signed_in = request.extensions().get::<Caller>().is_some_and(|c| c.user_id.is_some());
-        let token = request.extensions().get::<TokenUse>().map(|t| t.0);
+        let token = request.extensions().get::<TokenUse>().map(|t| t.token_id);
         let admitted = match token {
             Some(token) => limits.token().map(|l| l.admit(token, now)),
             None if is_sign_in(request.method(), path) => limits.sign_in().map(|l| l.admit(client, now)),
