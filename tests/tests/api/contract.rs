@@ -111,9 +111,12 @@ async fn every_operation_states_its_parameters_security_errors_and_conventions(p
             if status == "201" && response["headers"]["Location"].is_null() {
                 problems.push(format!("{name}: 201 without Location"));
             }
-            for media in response["content"].as_object().into_iter().flatten().map(|(_, m)| m) {
+            for (media_type, media) in response["content"].as_object().into_iter().flatten() {
                 if media["schema"].is_null() || media["schema"] == serde_json::json!({}) {
                     problems.push(format!("{name}: {status} has an untyped body"));
+                }
+                if !media_type.ends_with("json") && media["schema"]["type"] != "string" {
+                    problems.push(format!("{name}: {status} {media_type} is not described as text or bytes"));
                 }
             }
         }

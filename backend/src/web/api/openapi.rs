@@ -67,10 +67,36 @@ pub fn complete(document: OpenApi, table: &[RouteAccess]) -> Value {
             for (method, operation) in item.as_object_mut().into_iter().flatten() {
                 let access = table.iter().find(|r| r.path == *path && r.method.as_str().eq_ignore_ascii_case(method));
                 complete_operation(method, path, operation, access.map(|r| r.access));
+                files_as_files(operation);
             }
         }
     }
     doc
+}
+
+/// A file in a body (an Excel workbook, a document to import) is bytes of its media type, as
+/// OpenAPI 3.1 writes it: a string with `contentMediaType`. The handlers declare such bodies
+/// as `Vec<u8>`, which would otherwise read as an array of numbers.
+fn files_as_files(operation: &mut Value) {
+    let Some(operation) = operation.as_object_mut() else { return };
+    let mut contents: Vec<&mut Value> = Vec::new();
+    for (key, part) in operation.iter_mut() {
+        match key.as_str() {
+            "requestBody" => contents.extend(part.get_mut("content")),
+            "responses" => contents.extend(
+                part.as_object_mut().into_iter().flat_map(|r| r.values_mut()).filter_map(|r| r.get_mut("content")),
+            ),
+            _ => {}
+        }
+    }
+    for content in contents {
+        for (media_type, media) in content.as_object_mut().into_iter().flatten() {
+            let bytes = media["schema"]["type"] == "array" && media["schema"]["items"]["type"] == "integer";
+            if bytes && !media_type.ends_with("json") {
+                media["schema"] = json!({"type": "string", "contentMediaType": media_type});
+            }
+        }
+    }
 }
 
 const DESCRIPTION: &str = "Track government development plans across districts: indicators with \
