@@ -52,6 +52,7 @@ struct PresentedRow {
     token_id: Uuid,
     user_id: Uuid,
     grants_version: i64,
+    must_change_password: bool,
     scopes: Vec<String>,
     tenant_id: Option<Uuid>,
     region_id: Uuid,
@@ -66,7 +67,7 @@ pub async fn resolve(pool: &PgPool, secret: &str, now: DateTime<Utc>) -> Result<
         return Ok(None);
     }
     let row: Option<PresentedRow> = sqlx::query_as(
-        "select t.token_id, t.user_id, u.grants_version, t.scopes, t.tenant_id,
+        "select t.token_id, t.user_id, u.grants_version, u.must_change_password, t.scopes, t.tenant_id,
                 coalesce(t.region_id, te.region_id) as region_id, t.last_used_at
          from api_token t join app_user u using (user_id) left join tenant te on te.tenant_id = t.tenant_id
          where t.token_hash = $1 and t.revoked_at is null and t.expires_at > $2 and u.is_active",
@@ -86,7 +87,12 @@ pub async fn resolve(pool: &PgPool, secret: &str, now: DateTime<Utc>) -> Result<
     let scopes = row.scopes.iter().filter_map(|s| s.parse().ok()).collect();
     Ok(Some(Presented {
         token_id: row.token_id,
-        owner: SessionUser { user_id: row.user_id, grants_version: row.grants_version, must_change_password: false },
+        // The callers memo is keyed by all three: a token shares its owner's entry.
+        owner: SessionUser {
+            user_id: row.user_id,
+            grants_version: row.grants_version,
+            must_change_password: row.must_change_password,
+        },
         scopes,
         target: TokenTarget { tenant_id: row.tenant_id, region_id: row.region_id },
     }))
