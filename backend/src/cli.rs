@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::import;
 use crate::infra::db;
 use crate::infra::telemetry;
+use crate::ops::admin;
 use crate::ops::demo;
 use crate::ops::seed;
 use anyhow::Context;
@@ -35,6 +36,9 @@ pub enum Command {
         tenants: usize,
         #[arg(long)]
         remove: bool,
+        /// Make this account (an address) the demo region's supervisor.
+        #[arg(long)]
+        supervisor: Option<String>,
     },
     /// Import a plan into a tenant: canonical JSON, an Excel workbook or CSV made from the
     /// template, or the plan's text as published; `--dry-run` only reports what would be created.
@@ -48,6 +52,24 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// The platform's first administrator, and lost passwords.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Make the first platform admin, with a temporary password printed once (to be changed
+    /// at the first sign-in); does nothing when the platform has one.
+    Ensure {
+        #[arg(long, env = "PLANBOARD_ADMIN_EMAIL", default_value = admin::DEFAULT_EMAIL)]
+        email: String,
+    },
+    /// Give an account a new temporary password, printed once; its sessions end.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -103,15 +125,42 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             println!("user {email} ({user_id}) holds {}", role.as_str());
             Ok(())
         }
-        Command::Demo { tenants, remove } => {
+        Command::Demo { tenants, remove, supervisor } => {
             let pool = db::connect(config.database_admin_url.expose(), 2).await?;
             if remove {
                 println!("removed {} demo districts", demo::remove(&pool).await?);
-            } else {
-                let started = std::time::Instant::now();
-                demo::add(&pool, tenants, chrono::Utc::now()).await?;
-                println!("added {tenants} demo districts in region `{}` ({:.1?})", demo::REGION, started.elapsed());
+                return Ok(());
             }
+            let started = std::time::Instant::now();
+            demo::add(&pool, tenants, chrono::Utc::now()).await?;
+            println!("added {tenants} demo districts in region `{}` ({:.1?})", demo::REGION, started.elapsed());
+            if let Some(email) = supervisor {
+                demo::supervise(&pool, &email).await?;
+                println!("{email} supervises region `{}`", demo::REGION);
+            }
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Ensure { email }) => {
+            let pool = db::connect(config.database_admin_url.expose(), 2).await?;
+            match admin::ensure_platform_admin(&pool, &email).await? {
+                admin::FirstAdmin::Made { email, password } => {
+                    println!("platform admin: {email}");
+                    println!("temporary password: {password}");
+                    println!("(shown this once: you choose your own at the first sign-in)");
+                }
+                admin::FirstAdmin::Exists { emails } => {
+                    println!("platform admin: {} (already there)", emails.join(", "));
+                    println!("lost its password? backend admin reset-password --email {}", emails[0]);
+                }
+            }
+            Ok(())
+        }
+        Command::Admin(AdminCommand::ResetPassword { email }) => {
+            let pool = db::connect(config.database_admin_url.expose(), 2).await?;
+            let password = admin::reset_password(&pool, &email).await?;
+            println!("account: {email}");
+            println!("temporary password: {password}");
+            println!("(shown this once: its holder chooses their own at the next sign-in; its sessions have ended)");
             Ok(())
         }
         Command::Import { file, tenant, dry_run } => {

@@ -272,3 +272,26 @@ async fn spawn_adjusted(
     let client = browser_like_client(addr);
     TestApp { addr, client, admin, app_pool, clock, cache, mirror, contract, server }
 }
+
+/// Runs the `backend` command line, as built for the tests, on the database of `admin` (as
+/// its owner, like `backend migrate`); returns what it printed. Panics when it fails.
+pub fn backend_cli(admin: &PgPool, args: &[&str]) -> String {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let binary = target.join("debug/backend");
+    assert!(binary.exists(), "{} is missing: cargo build -p backend", binary.display());
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL names the test server");
+    let database = admin.connect_options().get_database().expect("a test database").to_owned();
+    let url = format!("{}/{database}", base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server));
+    let output = std::process::Command::new(binary)
+        .args(args)
+        .env("DATABASE_ADMIN_URL", &url)
+        .env("DATABASE_URL", &url)
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .output()
+        .expect("the backend command runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "backend {args:?}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}

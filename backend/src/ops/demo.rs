@@ -271,6 +271,26 @@ pub async fn add(pool: &PgPool, count: usize, now: DateTime<Utc>) -> anyhow::Res
     Ok(count)
 }
 
+/// Makes the account `email` the demo region's supervisor (audited as the grant it is), so
+/// that its comparison views are theirs to open.
+pub async fn supervise(pool: &PgPool, email: &str) -> anyhow::Result<()> {
+    let user_id: Uuid = sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1)")
+        .bind(email.trim())
+        .fetch_optional(pool)
+        .await?
+        .with_context(|| format!("no account has the address {email}"))?;
+    let grant = crate::auth::users::NewGrant {
+        role: shared::model::Role::Supervisor,
+        tenant: None,
+        region: Some(REGION.to_owned()),
+        organisations: Vec::new(),
+    };
+    let mut tx = pool.begin().await?;
+    crate::auth::users::add_grant(&mut tx, None, user_id, email, &grant).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Deletes every demo district, its data and audit events, and the demo region.
 pub async fn remove(pool: &PgPool) -> anyhow::Result<u64> {
     let mut tx = pool.begin().await?;

@@ -351,3 +351,62 @@ async fn an_admin_makes_uses_and_revokes_an_api_token_through_the_pages(pool: Pg
         })
         .await;
 }
+
+/// The first run: the command line makes the platform admin and prints a temporary password
+/// once (what `scripts/run.sh` shows); signing in with it leads to choosing one's own, and then
+/// the administration is open.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn the_first_admin_signs_in_with_the_printed_password_and_chooses_their_own(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let printed = tests::backend_cli(&app.admin, &["admin", "ensure"]);
+    let email = printed.lines().find_map(|l| l.strip_prefix("platform admin: ")).unwrap().to_owned();
+    assert_eq!(email, "admin@planboard.local");
+    let password = printed.lines().find_map(|l| l.strip_prefix("temporary password: ")).unwrap().to_owned();
+    let again = tests::backend_cli(&app.admin, &["admin", "ensure"]);
+    assert!(again.contains("already there") && !again.contains(&password), "{again}");
+    let base = app.url("");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            c.goto(&format!("{base}/login?next=/admin")).await.unwrap();
+            wait_for(&c, "[data-testid=login-form]").await;
+            c.find(Locator::Css("#email")).await.unwrap().send_keys(&email).await.unwrap();
+            c.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
+            c.find(Locator::Css("[data-testid=login-form] button")).await.unwrap().click().await.unwrap();
+            // Not the administration yet: first a password of one's own.
+            wait_for(&c, "[data-testid=must-change-password]").await;
+            assert!(c.current_url().await.unwrap().path().ends_with("/me"));
+            screenshot(&c, "first-run-change-password").await;
+            c.find(Locator::Css("#current_password")).await.unwrap().send_keys(&password).await.unwrap();
+            c.find(Locator::Css("#new_password")).await.unwrap().send_keys("my own long passphrase").await.unwrap();
+            c.find(Locator::Css("#confirm_password")).await.unwrap().send_keys("my own long passphrase").await.unwrap();
+            c.find(Locator::Css("[data-testid=password-form] button")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=form-ok]").await;
+            c.find(Locator::Css("a[href='/admin']")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=new-tenant]").await;
+        })
+        .await;
+}
+
+/// `run.sh --demo`: the demo districts, their supervisor the printed admin, shown in the
+/// comparison and labelled as demo.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn the_demo_flag_fills_the_comparison_with_labelled_demo_districts(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user(SUPERVISOR, shared::model::Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let printed = tests::backend_cli(&app.admin, &["demo", "--tenants", "4", "--supervisor", SUPERVISOR]);
+    assert!(printed.contains("supervises region `demo`"), "{printed}");
+    let base = app.url("");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            sign_in(&c, &base, SUPERVISOR).await;
+            c.goto(&format!("{base}/regions/demo")).await.unwrap();
+            wait_for(&c, "[data-testid=comparison]").await;
+            let rows = c.find_all(Locator::Css("[data-testid=comparison] tr[data-tenant]")).await.unwrap();
+            assert_eq!(rows.len(), 4);
+            let labels = c.find_all(Locator::Css("[data-testid=comparison] .tag.demo")).await.unwrap();
+            assert_eq!(labels.len(), 4, "every demo district says so");
+        })
+        .await;
+}

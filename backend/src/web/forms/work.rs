@@ -5,6 +5,7 @@
 //! other state-changing request.
 
 use crate::auth::session;
+use crate::auth::users;
 use crate::error::Error;
 use crate::progress::reports;
 use crate::progress::task_updates;
@@ -50,7 +51,12 @@ async fn sign_in_form(
 ) -> Response {
     let next = local_path(&form.next).unwrap_or("/me").to_owned();
     match state.accounts().sign_in(&form.email, form.password, client, session::token_from_headers(&headers)).await {
-        Ok((_, token)) => with_cookie(see_other(&next), &session::set_cookie(&token, &state.session_policy)),
+        Ok((user_id, token)) => {
+            // A temporary password first makes way for one's own, on the account page.
+            let temporary = users::me(&state.pool, user_id).await.map(|me| me.must_change_password).unwrap_or(false);
+            let next = if temporary { "/me" } else { next.as_str() };
+            with_cookie(see_other(next), &session::set_cookie(&token, &state.session_policy))
+        }
         Err(Error::TooManyRequests(seconds)) => {
             see_other(&format!("/login?throttled={seconds}&next={}", encode(&next)))
         }
