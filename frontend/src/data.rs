@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
-    PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, Home, ImportPreview, IndicatorHistory, InvitationPreview,
+    MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantWork,
     TokensPage,
 };
 use shared::page_data::PageError;
@@ -113,10 +113,10 @@ mod server {
 #[cfg(feature = "ssr")]
 pub use server::PageDataContext;
 
-#[server(prefix = "/sfn", endpoint = "tenants")]
-pub async fn fetch_tenants() -> Result<Vec<TenantSummary>, LoadError> {
+#[server(prefix = "/sfn", endpoint = "home")]
+pub async fn fetch_home() -> Result<Home, LoadError> {
     let data = server::page_data()?;
-    server::answer(data.tenants(&server::caller()).await)
+    server::answer(data.home(&server::caller()).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "tenant_plans")]

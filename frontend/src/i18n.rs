@@ -276,6 +276,9 @@ pub struct Texts {
     pub token_secret_note: &'static str,
     pub api_docs: &'static str,
     pub revoke_token: &'static str,
+    pub search_districts: &'static str,
+    pub search: &'static str,
+    pub figures_internal: &'static str,
 }
 
 impl Texts {
@@ -520,6 +523,9 @@ pub static ZH: Texts = Texts {
     token_secret_note: "请立即复制保存：令牌只显示这一次，离开本页后无法再次查看。调用接口时发送 Authorization: Bearer <令牌>。",
     api_docs: "API 文档",
     revoke_token: "撤销",
+    search_districts: "查找区县",
+    search: "查找",
+    figures_internal: "指标数据仅对本区县、所属地区督查和平台管理员可见",
 };
 
 pub static EN: Texts = Texts {
@@ -730,4 +736,7 @@ pub static EN: Texts = Texts {
     token_secret_note: "Copy it now: the token is shown this once and cannot be seen again. Send it as Authorization: Bearer <token>.",
     api_docs: "API documentation",
     revoke_token: "Revoke",
+    search_districts: "Find a district",
+    search: "Find",
+    figures_internal: "Figures for the district's own readers and supervisors",
 };

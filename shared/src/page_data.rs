@@ -3,8 +3,8 @@
 //! pages through Leptos context. The browser never links an implementation.
 
 use crate::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
-    PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, Home, ImportPreview, IndicatorHistory, InvitationPreview,
+    MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantWork,
     TokensPage,
 };
 use crate::model::Role;
@@ -53,7 +53,8 @@ pub enum PageError {
 
 #[async_trait::async_trait]
 pub trait PageData: Send + Sync {
-    async fn tenants(&self, caller: &Caller) -> Result<Vec<TenantSummary>, PageError>;
+    /// The home page: every district by region, with the figures the caller may see.
+    async fn home(&self, caller: &Caller) -> Result<Home, PageError>;
     async fn tenant_plans(&self, caller: &Caller, tenant: &str) -> Result<TenantPlans, PageError>;
     async fn plan_detail(&self, caller: &Caller, tenant: &str, plan: Uuid) -> Result<PlanDetail, PageError>;
     /// None for an anonymous caller.

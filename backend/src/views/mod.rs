@@ -7,5 +7,7 @@ pub mod admin;
 pub mod comparison;
 /// Plan dashboard: indicators and tasks by status, per area and organisation.
 pub mod dashboard;
+/// The home page: districts by region, with their headline figures.
+pub mod home;
 /// The tables people see as CSV and Excel files.
 pub mod tables;

@@ -14,8 +14,8 @@ use crate::views::admin;
 use crate::views::comparison;
 use crate::views::dashboard;
 use shared::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, ImportPreview, IndicatorHistory, InvitationPreview, MeView,
-    PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantSummary, TenantWork,
+    AuditPage, CatalogEntry, ComparisonPage, Dashboard, Home, ImportPreview, IndicatorHistory, InvitationPreview,
+    MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantWork,
     TokensPage,
 };
 use shared::page_data::{Caller, PageData, PageError};
@@ -36,8 +36,8 @@ impl PageData for BackendPageData {
         Ok(admin::tokens_page(&self.pool, self.clock.now(), caller).await?)
     }
 
-    async fn tenants(&self, _caller: &Caller) -> Result<Vec<TenantSummary>, PageError> {
-        Ok(crate::tenancy::tenants(&self.pool).await?)
+    async fn home(&self, caller: &Caller) -> Result<Home, PageError> {
+        Ok(crate::views::home::home(&self.pool, self.clock.now(), caller).await?)
     }
 
     async fn tenant_plans(&self, caller: &Caller, tenant: &str) -> Result<TenantPlans, PageError> {

@@ -724,3 +724,33 @@ pub struct Readiness {
     /// served without Redis all the same.
     pub redis: String,
 }
+
+/// The home page: every district, grouped by region, real regions before demo ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Home {
+    pub regions: Vec<HomeRegion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeRegion {
+    pub slug: String,
+    pub name: String,
+    pub name_en: String,
+    pub is_demo: bool,
+    pub districts: Vec<HomeDistrict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeDistrict {
+    pub tenant: TenantSummary,
+    /// Its headline figures, for a reader who may read the district in full (its own users,
+    /// supervisors of its region, platform admins); none for others.
+    pub headline: Option<Headline>,
+}
+
+/// A district's standing at a glance, across its published plans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    pub indicators: StatusCounts,
+    pub overdue: i64,
+}

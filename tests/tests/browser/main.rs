@@ -410,3 +410,49 @@ async fn the_demo_flag_fills_the_comparison_with_labelled_demo_districts(pool: P
         })
         .await;
 }
+
+/// The home page: districts under their region's name (real ones first, demo ones folded
+/// away), a search that narrows them, and a district's figures for those who may see them.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn the_home_page_groups_districts_by_region_and_finds_them(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    backend::ops::demo::add(&app.admin, 3, chrono::Utc::now()).await.unwrap();
+    app.add_user(ADMIN, shared::model::Role::Viewer, Some("qianjiang"), None, &[]).await;
+    let base = app.url("");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            c.goto(&format!("{base}/")).await.unwrap();
+            let real = wait_for(&c, "[data-testid=tenants] section[data-region=chongqing]").await;
+            let heading = real.find(Locator::Css("h2")).await.unwrap().text().await.unwrap();
+            assert!(heading.starts_with("重庆市"), "the region's name, not its slug: {heading}");
+            let demo = c.find(Locator::Css("[data-testid=tenants] details[data-region=demo]")).await.unwrap();
+            assert_eq!(demo.attr("open").await.unwrap(), None, "demo districts are folded away");
+            let order = c
+                .execute("return [...document.querySelectorAll('[data-region]')].map(e => e.dataset.region)", vec![])
+                .await
+                .unwrap();
+            assert_eq!(order, serde_json::json!(["chongqing", "demo"]), "real before demo");
+            // An anonymous reader sees names, not figures that include internal plans.
+            let row = c.find(Locator::Css("tr[data-tenant=qianjiang]")).await.unwrap().text().await.unwrap();
+            assert!(row.contains("黔江区") && !row.chars().any(|ch| ch.is_ascii_digit()), "{row}");
+            screenshot(&c, "home").await;
+
+            c.find(Locator::Css("[data-testid=search]")).await.unwrap().send_keys("002").await.unwrap();
+            c.find(Locator::Css("form.search button")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=search-count]").await;
+            let rows = c.find_all(Locator::Css("[data-testid=tenants] tr[data-tenant]")).await.unwrap();
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].attr("data-tenant").await.unwrap().as_deref(), Some("demo-002"));
+            let demo = c.find(Locator::Css("details[data-region=demo]")).await.unwrap();
+            assert!(demo.attr("open").await.unwrap().is_some(), "a match opens its folded region");
+
+            // The district's own reader sees its figures beside its name.
+            sign_in(&c, &base, ADMIN).await;
+            c.goto(&format!("{base}/?q=黔江")).await.unwrap();
+            let row = wait_for(&c, "tr[data-tenant=qianjiang]").await.text().await.unwrap();
+            assert!(row.contains("31"), "31 indicators, all without data yet: {row}");
+            assert_eq!(c.find_all(Locator::Css("tr[data-tenant]")).await.unwrap().len(), 1);
+        })
+        .await;
+}
