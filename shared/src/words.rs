@@ -13,9 +13,13 @@ pub enum Language {
     En,
 }
 
-/// A vocabulary value's word for people.
-pub trait Word: Copy {
+/// A vocabulary value's word for people, and back.
+pub trait Word: Copy + Sized {
     fn word(self, language: Language) -> &'static str;
+
+    /// The value a person's word (in either language, any case of the English) or the code
+    /// (`in_progress`) names: what a file people edited says back.
+    fn from_word(text: &str) -> Option<Self>;
 }
 
 macro_rules! words {
@@ -25,6 +29,14 @@ macro_rules! words {
                 match (self, language) {
                     $(($variant, Language::Zh) => $zh, ($variant, Language::En) => $en,)+
                 }
+            }
+
+            fn from_word(text: &str) -> Option<Self> {
+                let text = text.trim();
+                [$($variant),+]
+                    .into_iter()
+                    .find(|v| v.word(Language::Zh) == text || v.word(Language::En).eq_ignore_ascii_case(text))
+                    .or_else(|| serde_json::from_value(serde_json::Value::String(text.to_owned())).ok())
             }
         }
     };
@@ -105,5 +117,15 @@ mod tests {
         }
         assert_eq!(TaskStatus::InProgress.word(Language::Zh), "进行中");
         assert_eq!(ReportState::Rejected.word(Language::Zh), "已退回");
+    }
+
+    #[test]
+    fn a_word_in_either_language_or_a_code_reads_back_as_its_value() {
+        for text in ["进行中", "In progress", "in progress", " in_progress "] {
+            assert_eq!(TaskStatus::from_word(text), Some(TaskStatus::InProgress), "{text}");
+        }
+        assert_eq!(ReportState::from_word("已通过"), Some(ReportState::Approved));
+        assert_eq!(Visibility::from_word("Internal"), Some(Visibility::Internal));
+        assert_eq!(TaskStatus::from_word("推进"), None);
     }
 }

@@ -27,7 +27,12 @@ fn main() -> anyhow::Result<()> {
     write(&dir, "import_csv", "plan-gb18030.csv", &gb18030)?;
     write(&dir, "import_xlsx", "template.xlsx", &backend::import::xlsx::template()?)?;
     let history = backend::import::xlsx::History::default();
-    write(&dir, "import_xlsx", "seed-plan.xlsx", &backend::import::xlsx::export(plan, &history)?)?;
+    write(
+        &dir,
+        "import_xlsx",
+        "seed-plan.xlsx",
+        &backend::import::xlsx::export(plan, &history, shared::words::Language::Zh)?,
+    )?;
     for (i, path) in [
         "/me",
         "/t/qianjiang?area=2",

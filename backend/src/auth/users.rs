@@ -330,6 +330,9 @@ struct GrantNames {
     tenant_id: Option<Uuid>,
     tenant: Option<String>,
     region: Option<String>,
+    /// The district's or region's name, as people read it.
+    scope_name: Option<String>,
+    scope_name_en: Option<String>,
 }
 
 /// `GET /api/v1/me`: the user and its grants, with names rather than ids.
@@ -340,7 +343,8 @@ pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
             .fetch_one(pool)
             .await?;
     let rows: Vec<GrantNames> = sqlx::query_as(
-        "select g.grant_id, g.role, g.tenant_id, t.slug as tenant, r.slug as region
+        "select g.grant_id, g.role, g.tenant_id, t.slug as tenant, r.slug as region,
+                coalesce(t.name, r.name) as scope_name, coalesce(t.name_en, r.name_en) as scope_name_en
          from role_grant g left join tenant t using (tenant_id) left join region r on r.region_id = g.region_id
          where g.user_id = $1 order by g.created_at",
     )
@@ -360,7 +364,14 @@ pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
         .fetch_all(&mut *tx)
         .await?;
         if let Ok(role) = g.role.parse() {
-            grants.push(GrantView { role, tenant: g.tenant, region: g.region, organisations });
+            grants.push(GrantView {
+                role,
+                tenant: g.tenant,
+                region: g.region,
+                scope_name: g.scope_name,
+                scope_name_en: g.scope_name_en,
+                organisations,
+            });
         }
     }
     tx.commit().await?;

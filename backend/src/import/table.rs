@@ -10,6 +10,7 @@ use super::cells::{date, deadline, number, units};
 use super::{Finding, Reading};
 use shared::model::{Comparator, PlanStatus, Visibility};
 use shared::plan_document::{AreaDef, FORMAT, IndicatorDef, PlanDocument, TaskDef};
+use shared::words::Word;
 use std::collections::HashMap;
 
 pub const PLAN: &str = "规划";
@@ -400,16 +401,18 @@ fn read_plan(sheet: &Sheet, origins: &mut Origins, errors: &mut Vec<Finding>) ->
                 Some(y) => head.period_end = Some(y),
                 None => errors.push(bad("a year")),
             },
-            "visibility" => match value {
-                "公开" | "public" => head.visibility = Some(Visibility::Public),
-                "内部" | "internal" => head.visibility = Some(Visibility::Internal),
-                _ => errors.push(bad("公开 or 内部")),
+            // The vocabulary's words in either language, or the codes.
+            "visibility" => match Visibility::from_word(value) {
+                Some(v) => head.visibility = Some(v),
+                None => errors.push(bad("公开 or 内部")),
             },
-            _ => match value {
-                "草稿" | "draft" => head.status = Some(PlanStatus::Draft),
-                "已发布" | "发布" | "published" => head.status = Some(PlanStatus::Published),
-                "已归档" | "归档" | "archived" => head.status = Some(PlanStatus::Archived),
-                _ => errors.push(bad("草稿, 已发布 or 已归档")),
+            _ => match PlanStatus::from_word(value).or(match value {
+                "发布" => Some(PlanStatus::Published),
+                "归档" => Some(PlanStatus::Archived),
+                _ => None,
+            }) {
+                Some(s) => head.status = Some(s),
+                None => errors.push(bad("草稿, 已发布 or 已归档")),
             },
         }
     }

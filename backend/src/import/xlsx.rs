@@ -15,8 +15,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet, XlsxError};
-use shared::model::{Comparator, PlanStatus, Visibility};
+use shared::api::ReportState;
+use shared::model::{Comparator, PlanStatus, TaskStatus, Visibility};
 use shared::plan_document::{Due, PlanDocument};
+use shared::words::{Language, Word};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -159,12 +161,14 @@ pub struct History {
 
 /// The import template: the plan's sheets with their headers and nothing else.
 pub fn template() -> Result<Vec<u8>, XlsxError> {
-    write(None, None)
+    write(None, None, Language::Zh)
 }
 
-/// A plan (and its history) as a workbook the import reads back as the same plan.
-pub fn export(document: &PlanDocument, history: &History) -> Result<Vec<u8>, XlsxError> {
-    write(Some(document), Some(history))
+/// A plan (and its history) as a workbook the import reads back as the same plan; states,
+/// statuses and choices are the vocabulary's words in `language` (`shared::words`), which
+/// the import reads back as well as the codes.
+pub fn export(document: &PlanDocument, history: &History, language: Language) -> Result<Vec<u8>, XlsxError> {
+    write(Some(document), Some(history), language)
 }
 
 /// Cells the writer fills: text or a number.
@@ -245,7 +249,7 @@ fn list_validation(
     Ok(())
 }
 
-fn write(document: Option<&PlanDocument>, history: Option<&History>) -> Result<Vec<u8>, XlsxError> {
+fn write(document: Option<&PlanDocument>, history: Option<&History>, language: Language) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let formats = Formats {
         header: Format::new().set_bold().set_background_color(0xE8EEF5),
@@ -264,7 +268,7 @@ fn write(document: Option<&PlanDocument>, history: Option<&History>) -> Result<V
         let format = if field.required { &formats.required } else { &formats.header };
         plan.write_string_with_format(row, 0, field.header, format)?;
         if let Some(doc) = document {
-            match plan_value(doc, field.key) {
+            match plan_value(doc, field.key, language) {
                 Value::Text(t) => plan.write_string(row, 1, t)?,
                 Value::Number(n) => plan.write_number(row, 1, n)?,
             };
@@ -276,14 +280,16 @@ fn write(document: Option<&PlanDocument>, history: Option<&History>) -> Result<V
         1,
         row_of("visibility"),
         1,
-        &DataValidation::new().allow_list_strings(&["公开", "内部"])?,
+        &DataValidation::new()
+            .allow_list_strings(&Visibility::ALL.iter().map(|v| v.word(language)).collect::<Vec<_>>())?,
     )?;
     plan.add_data_validation(
         row_of("status"),
         1,
         row_of("status"),
         1,
-        &DataValidation::new().allow_list_strings(&["草稿", "已发布", "已归档"])?,
+        &DataValidation::new()
+            .allow_list_strings(&PlanStatus::ALL.iter().map(|s| s.word(language)).collect::<Vec<_>>())?,
     )?;
 
     let areas: Vec<Vec<Value>> = document
@@ -359,13 +365,13 @@ fn write(document: Option<&PlanDocument>, history: Option<&History>) -> Result<V
     }
 
     if let Some(history) = history {
-        write_history(&mut workbook, history, &formats)?;
+        write_history(&mut workbook, history, &formats, language)?;
     }
     write_guide(workbook.add_worksheet(), &formats)?;
     workbook.save_to_buffer()
 }
 
-fn plan_value(doc: &PlanDocument, key: &str) -> Value {
+fn plan_value(doc: &PlanDocument, key: &str, language: Language) -> Value {
     match key {
         "title" => doc.title.as_str().into(),
         "issuer" => doc.issuer.as_str().into(),
@@ -373,15 +379,8 @@ fn plan_value(doc: &PlanDocument, key: &str) -> Value {
         "issued_on" => doc.issued_on.to_string().into(),
         "period_start" => Value::Number(doc.period_start.into()),
         "period_end" => Value::Number(doc.period_end.into()),
-        "visibility" => match doc.visibility {
-            Visibility::Public => "公开".into(),
-            Visibility::Internal => "内部".into(),
-        },
-        "status" => match doc.status {
-            PlanStatus::Draft => "草稿".into(),
-            PlanStatus::Published => "已发布".into(),
-            PlanStatus::Archived => "已归档".into(),
-        },
+        "visibility" => doc.visibility.word(language).into(),
+        "status" => doc.status.word(language).into(),
         _ => optional(doc.notes.as_deref()),
     }
 }
@@ -409,7 +408,16 @@ fn headers(worksheet: &mut Worksheet, name: &str, headers: &[(&str, f64)], forma
     Ok(())
 }
 
-fn write_history(workbook: &mut Workbook, history: &History, formats: &Formats) -> Result<(), XlsxError> {
+fn write_history(
+    workbook: &mut Workbook,
+    history: &History,
+    formats: &Formats,
+    language: Language,
+) -> Result<(), XlsxError> {
+    // The states are stored as codes; people read words.
+    let report_state =
+        |code: &str| ReportState::from_word(code).map_or(code.to_owned(), |s| s.word(language).to_owned());
+    let task_status = |code: &str| TaskStatus::from_word(code).map_or(code.to_owned(), |s| s.word(language).to_owned());
     let stamp = |t: &Option<DateTime<Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
     let sheet = workbook.add_worksheet();
     headers(sheet, REPORTS, &REPORT_HEADERS, formats)?;
@@ -422,7 +430,7 @@ fn write_history(workbook: &mut Workbook, history: &History, formats: &Formats) 
             Value::Number(n) => sheet.write_number(row, 3, n)?,
             Value::Text(t) => sheet.write_string(row, 3, t)?,
         };
-        sheet.write_string(row, 4, &r.state)?;
+        sheet.write_string(row, 4, report_state(&r.state))?;
         sheet.write_string(row, 5, r.note.as_deref().unwrap_or_default())?;
         sheet.write_string(row, 6, stamp(&r.reported_at))?;
         sheet.write_string(row, 7, r.decision_reason.as_deref().unwrap_or_default())?;
@@ -433,7 +441,7 @@ fn write_history(workbook: &mut Workbook, history: &History, formats: &Formats) 
         let row = i as u32 + 1;
         sheet.write_string(row, 0, &u.area)?;
         sheet.write_number(row, 1, u.seq)?;
-        sheet.write_string(row, 2, &u.status)?;
+        sheet.write_string(row, 2, task_status(&u.status))?;
         if let Some(p) = u.percent.and_then(|p| p.to_f64()) {
             sheet.write_number(row, 3, p)?;
         }
@@ -534,7 +542,7 @@ mod tests {
     fn the_seed_plan_goes_out_and_comes_back_the_same() {
         let seed = seed();
         let history = History { reports: vec![], updates: vec![] };
-        let bytes = export(&seed, &history).expect("export");
+        let bytes = export(&seed, &history, Language::Zh).expect("export");
         let reading = read(&bytes);
         assert!(reading.errors.is_empty(), "{:?}", reading.errors);
         assert_eq!(reading.document, Some(seed));
@@ -544,7 +552,7 @@ mod tests {
 
     #[test]
     fn damaged_workbooks_are_refused_not_panicked_on() {
-        let bytes = export(&seed(), &History { reports: vec![], updates: vec![] }).expect("export");
+        let bytes = export(&seed(), &History { reports: vec![], updates: vec![] }, Language::Zh).expect("export");
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
             state ^= state << 13;

@@ -75,6 +75,26 @@ impl<S: Send + Sync> FromRequestParts<S> for FileRequest {
     }
 }
 
+/// The language of a file's words: `lang` (`zh-CN` or `en`), else the pages' language
+/// cookie, else `Accept-Language`, else Chinese.
+pub fn language(lang: Option<&str>, headers: &HeaderMap) -> Result<Language> {
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let cookie_lang = text(COOKIE)
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "lang")
+        .map(|(_, value)| value.to_owned());
+    Ok(match lang.or(cookie_lang.as_deref()) {
+        Some("zh-CN" | "zh") => Language::Zh,
+        Some("en") => Language::En,
+        Some(other) if lang.is_some() => {
+            return Err(Error::BadRequest(format!("lang={other:?} is not one of its values")));
+        }
+        _ if text(ACCEPT_LANGUAGE).trim_start().starts_with("en") => Language::En,
+        _ => Language::Zh,
+    })
+}
+
 impl FileRequest {
     /// The request of a list route whose query holds `format`, `header` and `lang` (each may
     /// be missing), with its headers.
@@ -96,19 +116,7 @@ impl FileRequest {
             Some("keys") => HeaderStyle::Keys,
             Some(other) => return Err(refused("header", other)),
         };
-        let cookie_lang = text(COOKIE)
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == "lang")
-            .map(|(_, value)| value.to_owned());
-        let language = match lang.or(cookie_lang.as_deref()) {
-            Some("zh-CN" | "zh") => Language::Zh,
-            Some("en") => Language::En,
-            Some(other) if lang.is_some() => return Err(refused("lang", other)),
-            _ if text(ACCEPT_LANGUAGE).trim_start().starts_with("en") => Language::En,
-            _ => Language::Zh,
-        };
-        Ok(FileRequest { format, header, language })
+        Ok(FileRequest { format, header, language: language(lang, headers)? })
     }
 
     /// Whether a file, not JSON, is asked for.

@@ -61,7 +61,9 @@ fn Account(me: MeView) -> impl IntoView {
             <thead><tr><th>{texts.role}</th><th>{texts.scope}</th><th>{texts.organisations}</th><th></th></tr></thead>
             <tbody>
                 {me.grants.into_iter().map(|g| {
-                    let scope = g.tenant.clone().or(g.region.clone()).unwrap_or_default();
+                    // The district's or region's name in the page's language, not its code.
+                    let english = g.scope_name_en.clone().filter(|n| !n.is_empty() && texts.locale == crate::i18n::Locale::En);
+                    let scope = english.or(g.scope_name.clone()).unwrap_or_default();
                     let links = links(g.role, g.tenant.as_deref(), g.region.as_deref());
                     view! {
                         <tr>

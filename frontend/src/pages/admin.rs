@@ -38,13 +38,17 @@ fn Platform(admin: PlatformAdmin) -> impl IntoView {
             <tbody>
                 {admin.tenants.into_iter().map(|tenant| {
                     let slug = tenant.slug.clone();
+                    // The region's name, not its code.
+                    let region = admin.regions.iter().find(|r| r.slug == tenant.region).map_or(tenant.region.clone(), |r| {
+                        if locale == crate::i18n::Locale::En && !r.name_en.is_empty() { r.name_en.clone() } else { r.name.clone() }
+                    });
                     view! {
                         <tr data-tenant=slug.clone()>
                             <td>
                                 <a href=format!("/t/{slug}")>{tenant_name(&tenant, locale).to_owned()}</a>
                                 {tenant.is_demo.then(|| view! { " " <span class="tag demo">{texts.demo_label}</span> })}
                             </td>
-                            <td>{tenant.region.clone()}</td>
+                            <td>{region}</td>
                             <td>
                                 <a class="action" href=format!("/t/{slug}/admin")>{texts.tenant_admin_title}</a>
                                 <a class="action" href=format!("/t/{slug}/import")>{texts.import_plan}</a>

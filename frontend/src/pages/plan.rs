@@ -79,7 +79,7 @@ fn PlanView(detail: PlanDetail) -> impl IntoView {
         <h1 data-testid="plan-title">{plan.title.clone()}</h1>
         <p>
             <a class="action" href=format!("/t/{}/plans/{}/dashboard", tenant.slug, plan.id) data-testid="dashboard-link">{texts.view_dashboard}</a>
-            <a class="action" href=format!("/api/v1/tenants/{}/plans/{}/export.xlsx", tenant.slug, plan.id) data-testid="excel-link">{texts.download_excel}</a>
+            <a class="action" href=format!("/api/v1/tenants/{}/plans/{}/export.xlsx?lang={}", tenant.slug, plan.id, texts.locale.tag()) data-testid="excel-link">{texts.download_excel}</a>
         </p>
         <dl class="facts">
             <dt>{texts.issuer}</dt><dd>{plan.issuer.clone()}</dd>

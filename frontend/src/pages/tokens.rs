@@ -33,10 +33,17 @@ pub fn TokensPageView() -> impl IntoView {
 fn Tokens(page: TokensPage) -> impl IntoView {
     let texts = t();
     let TokensPage { tokens, service_accounts, personal_places, service_places } = page;
+    // Places by name, not code, wherever the page knows them.
+    let names: Vec<Place> = personal_places.iter().chain(&service_places).cloned().collect();
+    let named = move |slug: Option<String>| {
+        let slug = slug.unwrap_or_default();
+        names.iter().find(|p| p.slug == slug).map_or(slug.clone(), |p| p.name.clone())
+    };
+    let (token_place, account_place) = (named.clone(), named);
     view! {
         <section>
             <h2>{texts.api_tokens}</h2>
-            <TokenTable tokens/>
+            <TokenTable tokens place=token_place/>
             <h3>{texts.new_token}</h3>
             <NewToken places=personal_places service_account=None/>
         </section>
@@ -44,7 +51,7 @@ fn Tokens(page: TokensPage) -> impl IntoView {
             <section>
                 <h2>{texts.service_accounts}</h2>
                 <p class="muted">{texts.service_accounts_intro}</p>
-                <Accounts accounts=service_accounts/>
+                <Accounts accounts=service_accounts place=account_place/>
                 {(!service_places.is_empty()).then(|| view! {
                     <h3>{texts.new_service_account}</h3>
                     <NewAccount places=service_places/>
@@ -59,7 +66,7 @@ fn place_label(place: &Place) -> String {
 }
 
 #[component]
-fn TokenTable(tokens: Vec<TokenView>) -> impl IntoView {
+fn TokenTable(tokens: Vec<TokenView>, place: impl Fn(Option<String>) -> String + 'static) -> impl IntoView {
     let texts = t();
     if tokens.is_empty() {
         return view! { <p class="empty">{texts.no_tokens}</p> }.into_any();
@@ -75,7 +82,7 @@ fn TokenTable(tokens: Vec<TokenView>) -> impl IntoView {
             <tbody>
                 {tokens.into_iter().map(|token| {
                     let id = token.id.to_string();
-                    let place = token.tenant.clone().or(token.region.clone()).unwrap_or_default();
+                    let place = place(token.tenant.clone().or(token.region.clone()));
                     let scopes: Vec<&str> = token.scopes.iter().map(|s| texts.token_scope(*s)).collect();
                     let state = match token.state {
                         TokenState::Active => texts.token_active,
@@ -147,7 +154,7 @@ fn NewToken(places: Vec<Place>, service_account: Option<String>) -> impl IntoVie
 }
 
 #[component]
-fn Accounts(accounts: Vec<ServiceAccountView>) -> impl IntoView {
+fn Accounts(accounts: Vec<ServiceAccountView>, place: impl Fn(Option<String>) -> String + 'static) -> impl IntoView {
     let texts = t();
     if accounts.is_empty() {
         return view! { <p class="empty">{texts.no_service_accounts}</p> }.into_any();
@@ -162,7 +169,7 @@ fn Accounts(accounts: Vec<ServiceAccountView>) -> impl IntoView {
             <tbody>
                 {accounts.into_iter().map(|account| {
                     let id = account.id.to_string();
-                    let place = account.tenant.clone().or(account.region.clone()).unwrap_or_default();
+                    let place = place(account.tenant.clone().or(account.region.clone()));
                     view! {
                         <tr data-service-account=id.clone()>
                             <td><bdi>{account.name.clone()}</bdi></td>

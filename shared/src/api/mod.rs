@@ -430,6 +430,12 @@ pub struct GrantView {
     pub role: crate::model::Role,
     pub tenant: Option<String>,
     pub region: Option<String>,
+    /// The district's or region's name (none for a platform admin).
+    #[serde(default)]
+    pub scope_name: Option<String>,
+    /// Its English name, where it has one.
+    #[serde(default)]
+    pub scope_name_en: Option<String>,
     pub organisations: Vec<String>,
 }
 

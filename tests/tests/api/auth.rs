@@ -45,7 +45,8 @@ async fn signing_in_sets_an_http_only_cookie_and_me_shows_the_grants(pool: PgPoo
     assert_eq!(me["email"], "admin@qianjiang.gov.cn");
     assert_eq!(
         me["grants"],
-        json!([{"role": "tenant_admin", "tenant": "qianjiang", "region": null, "organisations": []}])
+        json!([{"role": "tenant_admin", "tenant": "qianjiang", "region": null, "scope_name": "黔江区",
+                "scope_name_en": "Qianjiang District", "organisations": []}])
     );
 }
 

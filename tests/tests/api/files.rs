@@ -125,3 +125,111 @@ async fn the_pages_link_each_table_to_its_files(pool: PgPool) {
         assert!(kind.starts_with("text/csv") || kind == backend::web::files::XLSX, "{link}: {kind}");
     }
 }
+
+/// The plan workbook people open in Excel or Calc: states, statuses and choices as words in
+/// the workbook's language, never codes, and it imports back as the same plan.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn the_plan_workbook_speaks_words_not_codes_and_imports_back(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user("admin@qianjiang.gov.cn", Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    app.add_user("platform@planboard.cn", Role::PlatformAdmin, None, None, &[]).await;
+    let admin = app.sign_in("admin@qianjiang.gov.cn").await;
+    let plan = app.seed_plan_id().await;
+    let (indicator, task): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select (select indicator_id from indicator where code = '1.1'), (select task_id from task where plan_id = $1 order by position limit 1)",
+    )
+    .bind(plan)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    tests::report_and_approve(&app, &admin, "qianjiang", indicator, "2023", 229.715).await;
+    let submitted = json!({"period": "2024", "value": 260});
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/indicators/{indicator}/reports"));
+    assert_eq!(admin.post(&url).json(&submitted).send().await.unwrap().status(), 201);
+    let update = json!({"status": "in_progress", "percent": 40});
+    let url = app.url(&format!("/api/v1/tenants/qianjiang/tasks/{task}/updates"));
+    assert_eq!(admin.post(&url).json(&update).send().await.unwrap().status(), 201);
+
+    let codes = [
+        "achieved",
+        "on_track",
+        "at_risk",
+        "behind",
+        "no_data",
+        "submitted",
+        "approved",
+        "rejected",
+        "not_started",
+        "in_progress",
+        "completed",
+        "blocked",
+        "draft",
+        "published",
+        "archived",
+        "public",
+        "internal",
+        "ge",
+        "le",
+        "eq",
+    ];
+    let mut english = Vec::new();
+    for (lang, in_progress, approved) in [("zh-CN", "进行中", "已通过"), ("en", "In progress", "Approved")] {
+        let path = format!("/api/v1/tenants/qianjiang/plans/{plan}/export.xlsx?lang={lang}");
+        let bytes = admin.get(app.url(&path)).send().await.unwrap().bytes().await.unwrap().to_vec();
+        let mut book =
+            calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(bytes.clone())).unwrap();
+        let mut cells = Vec::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            cells.extend(range.cells().filter_map(|(_, _, c)| match c {
+                Data::String(s) => Some(s.clone()),
+                _ => None,
+            }));
+        }
+        let found: Vec<&String> = cells.iter().filter(|c| codes.contains(&c.as_str())).collect();
+        assert!(found.is_empty(), "{lang}: codes where people read words: {found:?}");
+        assert!(cells.iter().any(|c| c == in_progress), "{lang}: the task's status in words");
+        assert!(cells.iter().any(|c| c == approved), "{lang}: the report's state in words");
+        if lang == "en" {
+            english = bytes;
+        }
+    }
+
+    // The English workbook imports back, into another district, as the same plan.
+    let original: serde_json::Value = admin
+        .get(app.url(&format!("/api/v1/tenants/qianjiang/plans/{plan}/export.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let platform = app.sign_in("platform@planboard.cn").await;
+    let created = platform
+        .post(app.url("/api/v1/tenants"))
+        .json(&json!({"slug": "xiushan", "name": "秀山县", "region": "chongqing"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let dry_run: serde_json::Value = platform
+        .post(app.url("/api/v1/tenants/xiushan/plans/import?dry_run=true"))
+        .header("content-type", backend::web::files::XLSX)
+        .body(english)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dry_run["outcome"], "dry_run", "{dry_run}");
+    assert_eq!(dry_run["errors"], json!([]));
+    let mut read_back = dry_run["plan"].clone();
+    let mut expected = original.clone();
+    // An imported workbook is a draft until published; the rest is the same plan.
+    for doc in [&mut read_back, &mut expected] {
+        doc["status"] = json!(null);
+        doc["visibility"] = json!(null);
+    }
+    assert_eq!(read_back, expected);
+}

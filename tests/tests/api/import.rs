@@ -165,7 +165,8 @@ async fn the_workbook_export_carries_the_history_and_imports_back_as_the_same_pl
     let sheets = backend::import::xlsx::sheets(&workbook).unwrap();
     let reports = sheets.iter().find(|s| s.name == "指标填报").expect("the reports sheet");
     let row: Vec<&str> = reports.rows[1].1.iter().map(String::as_str).collect();
-    assert_eq!(&row[..5], ["1.1", "规上工业总产值", "2023", "229.715", "approved"]);
+    // The state in words, as people read it (Chinese: no language asked for).
+    assert_eq!(&row[..5], ["1.1", "规上工业总产值", "2023", "229.715", "已通过"]);
 
     let url = app.url("/api/v1/tenants/xiushan/plans/import");
     let created = platform.post(&url).header("content-type", XLSX).body(workbook.clone()).send().await.unwrap();

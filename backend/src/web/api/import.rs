@@ -125,19 +125,34 @@ async fn export_plan(
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(document)).into_response())
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct WorkbookQuery {
+    /// The language of the workbook's words (states, statuses, choices): `zh-CN` or `en`;
+    /// else the pages' language cookie, else `Accept-Language`, else Chinese.
+    lang: Option<String>,
+}
+
 /// The plan with its reports and task updates as a workbook.
 ///
-/// What the caller may read of them; its plan sheets import back as the same plan.
-#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/export.xlsx", tag = "import", params(PlanPath),
+/// What the caller may read of them, in words, not codes; its plan sheets import back as the
+/// same plan.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/plans/{id}/export.xlsx", tag = "import",
+    params(PlanPath, WorkbookQuery),
     responses((status = 200, content_type = XLSX, body = Vec<u8>, description = "The workbook.")))]
 async fn export_workbook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(plan_id): Id,
+    query: std::result::Result<Query<WorkbookQuery>, axum::extract::rejection::QueryRejection>,
     Tenant(tenant): Tenant,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response> {
+    let Query(query) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let language = crate::web::files::language(query.lang.as_deref(), &headers)?;
     let (document, history) = import::export::exported(&state.pool, &caller, tenant, plan_id, true).await?;
     let history = history.unwrap_or_default();
-    let bytes = import::xlsx::export(&document, &history).map_err(|e| Error::Internal(e.into()))?;
+    let bytes = import::xlsx::export(&document, &history, language).map_err(|e| Error::Internal(e.into()))?;
     Ok(workbook(bytes, &format!("plan-{plan_id}.xlsx")))
 }
