@@ -221,7 +221,7 @@ struct EventRow {
 pub async fn page(pool: &sqlx::PgPool, tenant_id: Uuid, before: Option<i64>, limit: i64) -> sqlx::Result<AuditPage> {
     let mut tx = crate::infra::db::tenant_tx(pool, &[tenant_id]).await?;
     let mut rows: Vec<EventRow> = sqlx::query_as(
-        "select e.event_id as id, e.occurred_at, e.actor_user_id as actor, u.email as actor_email,
+        "select e.event_id as id, e.occurred_at, e.actor_user_id as actor, coalesce(u.email, u.mobile) as actor_email,
                 k.name || ' (' || k.prefix || '…)' as token, e.action, e.entity, e.entity_id, e.before, e.after
          from audit_event e left join app_user u on u.user_id = e.actor_user_id
          left join api_token k on k.token_id = e.token_id

@@ -119,8 +119,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let hash = password::hash(password).await?;
             let grant = NewGrant { role, tenant, region, organisations: orgs };
             let mut tx = pool.begin().await?;
+            let contact = users::Contact::email(&email)?;
             let user_id =
-                users::add_user(&mut tx, None, &email, "", users::Password::Set(&hash), &grant).await?.user_id;
+                users::add_user(&mut tx, None, &contact, "", users::Password::Set(&hash), &grant).await?.user_id;
             tx.commit().await?;
             println!("user {email} ({user_id}) holds {}", role.as_str());
             Ok(())

@@ -4,9 +4,9 @@ use crate::data::fetch_me;
 use crate::i18n::{Locale, t, use_locale};
 use crate::pages::{
     account::AccountPage, admin::PlatformAdminPage, approvals::ApprovalsPage, audit::AuditPageView,
-    comparison::ComparisonPage, dashboard::DashboardPage, home::HomePage, import::ImportPage, indicator::IndicatorPage,
-    invitation::InvitationPage, login::LoginPage, plan::PlanPage, tenant::TenantPage, tenant_admin::TenantAdminPage,
-    tokens::TokensPageView, work::WorkPage,
+    comparison::ComparisonPage, contacts::ContactsPage, dashboard::DashboardPage, home::HomePage, import::ImportPage,
+    indicator::IndicatorPage, invitation::InvitationPage, login::LoginPage, plan::PlanPage, tenant::TenantPage,
+    tenant_admin::TenantAdminPage, tokens::TokensPageView, work::WorkPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/t/:tenant/admin") view=TenantAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/audit") view=AuditPageView ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/import") view=ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/t/:tenant/contacts") view=ContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:tenant/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -125,7 +126,7 @@ fn Header() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match me.await {
-                            Ok(Some(me)) => view! { <a href="/me" data-testid="account-link">{me.email}</a> }.into_any(),
+                            Ok(Some(me)) => view! { <a href="/me" data-testid="account-link">{me.login}</a> }.into_any(),
                             _ => view! { <a href="/login" data-testid="sign-in-link">{texts.sign_in}</a> }.into_any(),
                         }
                     })}

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, Home, ImportPreview, IndicatorHistory, InvitationPreview,
-    MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantWork,
-    TokensPage,
+    AuditPage, CatalogEntry, ComparisonPage, ContactsPreview, Dashboard, Home, ImportPreview, IndicatorHistory,
+    InvitationPreview, MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans,
+    TenantWork, TokensPage,
 };
 use shared::page_data::PageError;
 use uuid::Uuid;
@@ -187,6 +187,12 @@ pub async fn fetch_indicator_history(tenant: String, indicator: Uuid) -> Result<
 pub async fn fetch_tenant_admin(tenant: String) -> Result<TenantAdmin, LoadError> {
     let data = server::page_data()?;
     server::answer(data.tenant_admin(&server::caller(), &tenant).await)
+}
+
+#[server(prefix = "/sfn", endpoint = "contacts")]
+pub async fn fetch_contacts(tenant: String, draft: Option<Uuid>) -> Result<ContactsPreview, LoadError> {
+    let data = server::page_data()?;
+    server::answer(data.contacts(&server::caller(), &tenant, draft).await)
 }
 
 #[server(prefix = "/sfn", endpoint = "tokens")]

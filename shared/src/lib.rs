@@ -5,6 +5,7 @@
 //! Nothing here does I/O or reads a clock: dates come in as parameters.
 
 pub mod api;
+pub mod contact;
 pub mod import_report;
 pub mod model;
 pub mod page_data;

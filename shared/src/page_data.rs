@@ -3,9 +3,9 @@
 //! pages through Leptos context. The browser never links an implementation.
 
 use crate::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, Home, ImportPreview, IndicatorHistory, InvitationPreview,
-    MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantWork,
-    TokensPage,
+    AuditPage, CatalogEntry, ComparisonPage, ContactsPreview, Dashboard, Home, ImportPreview, IndicatorHistory,
+    InvitationPreview, MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans,
+    TenantWork, TokensPage,
 };
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,8 @@ pub trait PageData: Send + Sync {
     /// The import wizard of a tenant, with the dry run of an uploaded draft.
     /// What the invitation `token` into `tenant` is, for whoever holds its link.
     async fn invitation(&self, caller: &Caller, tenant: &str, token: &str) -> Result<InvitationPreview, PageError>;
+    /// The contacts page of a district, with the dry run of an uploaded workbook.
+    async fn contacts(&self, caller: &Caller, tenant: &str, draft: Option<Uuid>) -> Result<ContactsPreview, PageError>;
     /// The caller's API tokens and the service accounts they administer.
     async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PageError>;
     async fn import_preview(

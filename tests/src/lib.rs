@@ -147,7 +147,8 @@ impl TestApp {
             organisations: orgs.iter().map(|o| o.to_string()).collect(),
         };
         let mut tx = self.admin.begin().await.expect("a transaction");
-        backend::auth::users::add_user(&mut tx, None, email, "", backend::auth::users::Password::Set(&hash), &grant)
+        let contact = backend::auth::users::Contact::email(email).expect("an address");
+        backend::auth::users::add_user(&mut tx, None, &contact, "", backend::auth::users::Password::Set(&hash), &grant)
             .await
             .expect("adding a user");
         tx.commit().await.expect("commit");

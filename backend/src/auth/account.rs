@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::infra::clock::Clock;
 use crate::infra::metrics::Metrics;
 use serde_json::json;
+use shared::contact::Login;
 use shared::page_data::Caller;
 use sqlx::PgPool;
 use std::net::IpAddr;
@@ -52,9 +53,15 @@ impl Accounts<'_> {
             return Err(Error::Unprocessable("email or password too long".into()));
         }
         let now = self.clock.now();
+        // An e-mail address or a mobile number, however it is written.
+        // Addresses compare as PostgreSQL lowers them, which is what the unique index holds.
+        let (column, login) = match Login::parse(email) {
+            Login::Mobile(number) => ("mobile = $1", number),
+            Login::Email(address) => ("lower(email) = lower($1)", address),
+        };
         let account: Option<(Uuid, Option<String>, bool)> =
-            sqlx::query_as("select user_id, password_hash, is_active from app_user where lower(email) = lower($1)")
-                .bind(email.trim())
+            sqlx::query_as(&format!("select user_id, password_hash, is_active from app_user where {column}"))
+                .bind(&login)
                 .fetch_optional(self.pool)
                 .await?;
         let who = match &account {

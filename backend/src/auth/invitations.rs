@@ -8,7 +8,7 @@ use crate::audit::{self, Event};
 use crate::auth::access;
 use crate::auth::password;
 use crate::auth::session::{self, SessionPolicy};
-use crate::auth::users::{self, NewGrant, Password};
+use crate::auth::users::{self, Contact, NewGrant, Password};
 use crate::error::{Error, Result};
 use crate::infra::db;
 use crate::tenancy::TenantRecord;
@@ -36,50 +36,86 @@ pub async fn create(
     tenant: &TenantRecord,
     invitation: NewInvitation,
 ) -> Result<InvitationView> {
+    admit(pool, caller, tenant).await?;
+    let checked = check(invitation)?;
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    let view = insert(&mut tx, now, caller, tenant, checked).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Whether `caller` may invite into the tenant (platform admins and its admins; a refusal
+/// audited).
+pub async fn admit(pool: &PgPool, caller: &Caller, tenant: &TenantRecord) -> Result<()> {
     let decision = access::manage_users(caller, tenant.reference());
-    crate::auth::audited::audited(pool, tenant, caller, "invitation.create", "tenant", tenant.tenant_id, decision)
-        .await?;
+    crate::auth::audited::audited(pool, tenant, caller, "invitation.create", "tenant", tenant.tenant_id, decision).await
+}
+
+/// An invitation whose fields have been checked (its organisations are checked on insert).
+pub struct Checked {
+    contact: Contact,
+    display_name: String,
+    role: Role,
+    organisations: Vec<String>,
+}
+
+/// Checks an invitation's fields: a role a district gives, an address or a number (or both),
+/// a name without hidden characters.
+pub fn check(invitation: NewInvitation) -> Result<Checked> {
     if !matches!(invitation.role, Role::TenantAdmin | Role::Reporter | Role::Viewer) {
         return Err(Error::invalid(
             "role",
             format!("role: a tenant invites tenant_admin, reporter or viewer, not {}", invitation.role.as_str()),
         ));
     }
-    let email = users::check_email(&invitation.email)?;
+    let contact = Contact::checked(Some(&invitation.email), invitation.mobile.as_deref())?;
     let display_name = invitation.display_name.trim().to_owned();
     if display_name.chars().count() > 200 {
         return Err(users::UserError::DisplayNameTooLong.into());
     }
     shared::text::check_name(&display_name).map_err(users::UserError::DisplayName)?;
-    let grant = grant_of(tenant, invitation.role, &invitation.organisations);
+    Ok(Checked { contact, display_name, role: invitation.role, organisations: invitation.organisations })
+}
+
+/// Stores a checked invitation (audited) in the tenant's transaction; the answer holds its
+/// one-time link, which is kept nowhere else.
+pub async fn insert(
+    tx: &mut sqlx::PgConnection,
+    now: DateTime<Utc>,
+    caller: &Caller,
+    tenant: &TenantRecord,
+    checked: Checked,
+) -> Result<InvitationView> {
+    let Checked { contact, display_name, role, organisations } = checked;
+    users::check_grant(&mut *tx, &grant_of(tenant, role, &organisations)).await?;
     let token = session::random_hex::<32>().map_err(|e| Error::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let expires_at = now + VALID_FOR;
-    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-    users::check_grant(&mut tx, &grant).await?;
     let id: Uuid = sqlx::query_scalar(
-        "insert into invitation (tenant_id, token_hash, email, display_name, role, organisations, invited_by,
+        "insert into invitation (tenant_id, token_hash, email, mobile, display_name, role, organisations, invited_by,
                                  created_at, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning invitation_id",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning invitation_id",
     )
     .bind(tenant.tenant_id)
     .bind(session::hash_token(&token).as_slice())
-    .bind(&email)
+    .bind(&contact.email)
+    .bind(&contact.mobile)
     .bind(&display_name)
-    .bind(invitation.role.as_str())
-    .bind(&invitation.organisations)
+    .bind(role.as_str())
+    .bind(&organisations)
     .bind(caller.user_id)
     .bind(now)
     .bind(expires_at)
     .fetch_one(&mut *tx)
     .await?;
-    let after = json!({"email": email, "role": invitation.role, "organisations": invitation.organisations});
-    audit::append(&mut tx, Event::created(Some(tenant.tenant_id), caller.user_id, "invitation", id, after)).await?;
-    tx.commit().await?;
+    let after = json!({"email": contact.email, "mobile": contact.mobile, "role": role, "organisations": organisations});
+    audit::append(tx, Event::created(Some(tenant.tenant_id), caller.user_id, "invitation", id, after)).await?;
     Ok(InvitationView {
         id,
-        email,
-        role: invitation.role,
-        organisations: invitation.organisations,
+        email: contact.email.unwrap_or_default(),
+        mobile: contact.mobile,
+        display_name,
+        role,
+        organisations,
         link: link(&tenant.slug, &token),
         expires_at,
     })
@@ -97,7 +133,8 @@ fn state(accepted_at: Option<DateTime<Utc>>, expires_at: DateTime<Utc>, now: Dat
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     invitation_id: Uuid,
-    email: String,
+    email: Option<String>,
+    mobile: Option<String>,
     display_name: String,
     role: String,
     organisations: Vec<String>,
@@ -112,7 +149,8 @@ impl SummaryRow {
         let state = state(self.accepted_at, self.expires_at, now);
         Ok(InvitationSummary {
             id: self.invitation_id,
-            email: self.email,
+            email: self.email.unwrap_or_default(),
+            mobile: self.mobile,
             display_name: self.display_name,
             role: self.role.parse().map_err(|e: shared::model::UnknownWord| Error::Internal(e.into()))?,
             organisations: self.organisations,
@@ -124,8 +162,8 @@ impl SummaryRow {
     }
 }
 
-const SUMMARY_SELECT: &str = "select i.invitation_id, i.email, i.display_name, i.role, i.organisations,
-        u.email as invited_by, i.created_at, i.expires_at, i.accepted_at
+const SUMMARY_SELECT: &str = "select i.invitation_id, i.email, i.mobile, i.display_name, i.role, i.organisations,
+        coalesce(u.email, u.mobile) as invited_by, i.created_at, i.expires_at, i.accepted_at
      from invitation i left join app_user u on u.user_id = i.invited_by";
 
 /// The tenant's invitations (`only` the one, when given), newest first, for platform admins
@@ -183,7 +221,8 @@ fn grant_of(tenant: &TenantRecord, role: Role, organisations: &[String]) -> NewG
 #[derive(sqlx::FromRow)]
 struct InvitationRow {
     invitation_id: Uuid,
-    email: String,
+    email: Option<String>,
+    mobile: Option<String>,
     display_name: String,
     role: String,
     organisations: Vec<String>,
@@ -207,12 +246,13 @@ impl InvitationRow {
 /// The invitation with `token` in the tenant (404 when there is none), locked when `lock`.
 async fn find(conn: &mut sqlx::PgConnection, tenant: &TenantRecord, token: &str, lock: bool) -> Result<InvitationRow> {
     let sql = format!(
-        "select i.invitation_id, i.email, i.display_name, i.role, i.organisations,
-                case when u.email is null then null
-                     when u.display_name = '' then u.email
-                     else u.display_name || '（' || u.email || '）' end as invited_by,
+        "select i.invitation_id, i.email, i.mobile, i.display_name, i.role, i.organisations,
+                case when u.user_id is null then null
+                     when u.display_name = '' then coalesce(u.email, u.mobile)
+                     else u.display_name || '（' || coalesce(u.email, u.mobile) || '）' end as invited_by,
                 i.invited_by as invited_by_id, i.expires_at, i.accepted_at,
-                exists (select 1 from app_user a where lower(a.email) = lower(i.email)) as account_exists
+                exists (select 1 from app_user a where lower(a.email) = lower(i.email) or a.mobile = i.mobile)
+                  as account_exists
          from invitation i left join app_user u on u.user_id = i.invited_by
          where i.tenant_id = $1 and i.token_hash = $2 {}",
         if lock { "for update of i" } else { "" }
@@ -237,7 +277,7 @@ pub async fn preview(
     let found = find(&mut tx, tenant, token, false).await?;
     let signed_in_as = match caller.user_id {
         Some(id) => {
-            sqlx::query_scalar("select email from app_user where user_id = $1")
+            sqlx::query_scalar("select coalesce(email, mobile) from app_user where user_id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -250,7 +290,8 @@ pub async fn preview(
         token: token.to_owned(),
         state: found.state(now),
         role: found.role()?,
-        email: found.email,
+        email: found.email.clone().unwrap_or_default(),
+        mobile: found.mobile.clone(),
         display_name: found.display_name,
         organisations: found.organisations,
         invited_by: found.invited_by,
@@ -311,20 +352,26 @@ pub async fn accept(
     let grant = grant_of(tenant, found.role()?, &found.organisations);
     let (user_id, session) = match (caller.user_id, hash) {
         (Some(user_id), _) => {
-            let email: String = sqlx::query_scalar("select email from app_user where user_id = $1")
-                .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if !email.eq_ignore_ascii_case(&found.email) {
+            // The signed-in account must be the one invited: its address or its number.
+            let (email, mobile): (Option<String>, Option<String>) =
+                sqlx::query_as("select email, mobile from app_user where user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let same_email = matches!((&email, &found.email), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
+            let same_mobile = mobile.is_some() && mobile == found.mobile;
+            if !(same_email || same_mobile) {
                 return Err(Error::Forbidden);
             }
-            users::add_grant(&mut tx, found.invited_by_id, user_id, &email, &grant).await?;
+            let label = email.or(mobile).unwrap_or_default();
+            users::add_grant(&mut tx, found.invited_by_id, user_id, &label, &grant).await?;
             (user_id, None)
         }
         (None, Some(hash)) => {
             let name = newcomer.map(|n| n.display_name).filter(|n| !n.trim().is_empty()).unwrap_or(found.display_name);
+            let contact = Contact { email: found.email.clone(), mobile: found.mobile.clone() };
             let added =
-                users::add_user(&mut tx, found.invited_by_id, &found.email, &name, Password::NewAccount(&hash), &grant)
+                users::add_user(&mut tx, found.invited_by_id, &contact, &name, Password::NewAccount(&hash), &grant)
                     .await?;
             let token = session::create(&mut tx, added.user_id, now, policy).await.map_err(Error::Internal)?;
             (added.user_id, Some(token))
@@ -347,7 +394,7 @@ pub async fn accept(
             entity: "invitation",
             entity_id: found.invitation_id.to_string(),
             before: None,
-            after: Some(json!({"email": found.email, "role": found.role})),
+            after: Some(json!({"email": found.email, "mobile": found.mobile, "role": found.role})),
         },
     )
     .await?;

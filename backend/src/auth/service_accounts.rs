@@ -158,7 +158,7 @@ const VISIBLE_ACCOUNTS: &str = "
                      join grant_organisation go on go.grant_id = g.grant_id
                      join organisation o on o.organisation_id = go.organisation_id
                      where g.user_id = sa.user_id), '{}') as organisations,
-           c.email as created_by, sa.created_at, u.is_active
+           coalesce(c.email, c.mobile) as created_by, sa.created_at, u.is_active
     from service_account sa join app_user u on u.user_id = sa.user_id
     left join app_user c on c.user_id = sa.created_by
     left join tenant t on t.tenant_id = sa.tenant_id left join region r on r.region_id = sa.region_id

@@ -271,7 +271,7 @@ impl TokenRow {
 /// they administer (a district's admins: its accounts; platform admins: all).
 const VISIBLE_TOKENS: &str = "
     select k.token_id, k.name, k.prefix, k.scopes, t.slug as tenant, r.slug as region,
-           u.user_id as owner_id, case when u.display_name = '' then u.email else u.display_name end as owner_name,
+           u.user_id as owner_id, case when u.display_name = '' then coalesce(u.email, u.mobile) else u.display_name end as owner_name,
            u.is_service, k.created_at, k.expires_at, k.revoked_at, k.last_used_at
     from api_token k join app_user u using (user_id)
     left join tenant t on t.tenant_id = k.tenant_id left join region r on r.region_id = k.region_id

@@ -21,6 +21,12 @@ pub const MAX_EMAIL_LENGTH: usize = 320;
 pub enum UserError {
     #[error("{0:?} is not an email address")]
     InvalidEmail(String),
+    #[error("{0:?} is not a mobile number (11 digits, 1 then 3–9)")]
+    InvalidMobile(String),
+    #[error("name an e-mail address or a mobile number")]
+    NoContact,
+    #[error("the address and the number belong to two different accounts")]
+    TwoAccounts,
     #[error("role {role} needs {needs}")]
     Scope { role: Role, needs: &'static str },
     #[error("no tenant {0:?}")]
@@ -48,7 +54,11 @@ impl From<UserError> for crate::error::Error {
         match e {
             UserError::Database(e) => Error::Database(e),
             UserError::Password(password::PasswordError::Hashing(detail)) => Error::Internal(anyhow::anyhow!(detail)),
-            e @ (UserError::InvalidEmail(_) | UserError::AccountExists) => invalid("email", e),
+            e @ (UserError::InvalidEmail(_)
+            | UserError::AccountExists
+            | UserError::NoContact
+            | UserError::TwoAccounts) => invalid("email", e),
+            e @ UserError::InvalidMobile(_) => invalid("mobile", e),
             e @ UserError::Scope { .. } => invalid("role", e),
             e @ UserError::UnknownTenant(_) => invalid("tenant", e),
             e @ UserError::UnknownRegion(_) => invalid("region", e),
@@ -67,6 +77,55 @@ pub fn check_email(email: &str) -> Result<String, UserError> {
         && !e.chars().any(char::is_whitespace)
         && shared::text::check_name(e).is_ok();
     if ok { Ok(e.to_owned()) } else { Err(UserError::InvalidEmail(email.to_owned())) }
+}
+
+/// How a person is reached and signs in: an e-mail address, a mobile number, or both
+/// (docs/model.md); checked and normalised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+}
+
+impl Contact {
+    /// A contact from what was written (empty texts are none); at least one is needed.
+    pub fn checked(email: Option<&str>, mobile: Option<&str>) -> Result<Contact, UserError> {
+        let email = email.map(str::trim).filter(|e| !e.is_empty()).map(check_email).transpose()?;
+        let mobile = match mobile.map(str::trim).filter(|m| !m.is_empty()) {
+            Some(m) => Some(shared::contact::mobile(m).ok_or_else(|| UserError::InvalidMobile(m.to_owned()))?),
+            None => None,
+        };
+        if email.is_none() && mobile.is_none() {
+            return Err(UserError::NoContact);
+        }
+        Ok(Contact { email, mobile })
+    }
+
+    /// An e-mail address alone.
+    pub fn email(email: &str) -> Result<Contact, UserError> {
+        Contact::checked(Some(email), None)
+    }
+
+    /// How the person is shown: the address, else the number.
+    pub fn label(&self) -> &str {
+        self.email.as_deref().or(self.mobile.as_deref()).unwrap_or_default()
+    }
+}
+
+/// The account with `contact`'s address or number (None when neither is known); an address
+/// and a number of two different accounts are refused.
+pub async fn account_of(conn: &mut PgConnection, contact: &Contact) -> Result<Option<Uuid>, UserError> {
+    let found: Vec<Uuid> =
+        sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1) or mobile = $2")
+            .bind(&contact.email)
+            .bind(&contact.mobile)
+            .fetch_all(&mut *conn)
+            .await?;
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        _ => Err(UserError::TwoAccounts),
+    }
 }
 
 /// A grant as requested: the role with the slugs and organisation names naming its scope.
@@ -158,26 +217,24 @@ pub struct Added {
     pub grant_added: bool,
 }
 
-/// Creates the account if the email is new, sets its password as `password` says, then adds
-/// the grant unless the user already holds it. Run inside a transaction; audited.
+/// Creates the account if neither its address nor its number is known, sets its password as
+/// `password` says, then adds the grant unless the user already holds it. Run inside a
+/// transaction; audited.
 pub async fn add_user(
     conn: &mut PgConnection,
     actor: Option<Uuid>,
-    email: &str,
+    contact: &Contact,
     display_name: &str,
     password: Password<'_>,
     grant: &NewGrant,
 ) -> Result<Added, UserError> {
-    let email = check_email(email)?;
     if display_name.chars().count() > 200 {
         return Err(UserError::DisplayNameTooLong);
     }
     shared::text::check_name(display_name).map_err(UserError::DisplayName)?;
     resolve_scope(conn, grant).await?;
-    let existing: Option<Uuid> = sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1)")
-        .bind(&email)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let existing = account_of(conn, contact).await?;
+    let label = contact.label();
     let (user_id, new_account) = match (existing, password) {
         (Some(_), Password::NewAccount(_)) => return Err(UserError::AccountExists),
         (Some(id), Password::Set(hash)) => {
@@ -195,7 +252,7 @@ pub async fn add_user(
                     entity: "user",
                     entity_id: id.to_string(),
                     before: None,
-                    after: Some(json!({"email": email})),
+                    after: Some(json!({"login": label})),
                 },
             )
             .await?;
@@ -203,18 +260,20 @@ pub async fn add_user(
         }
         (None, Password::Set(hash) | Password::NewAccount(hash)) => {
             let id: Uuid = sqlx::query_scalar(
-                "insert into app_user (email, display_name, password_hash) values ($1, $2, $3) returning user_id",
+                "insert into app_user (email, mobile, display_name, password_hash) values ($1, $2, $3, $4) returning user_id",
             )
-            .bind(&email)
+            .bind(&contact.email)
+            .bind(&contact.mobile)
             .bind(display_name.trim())
             .bind(hash)
             .fetch_one(&mut *conn)
             .await?;
-            audit::append(conn, Event::created(None, actor, "user", id, json!({"email": email}))).await?;
+            let after = json!({"email": contact.email, "mobile": contact.mobile});
+            audit::append(conn, Event::created(None, actor, "user", id, after)).await?;
             (id, true)
         }
     };
-    let grant_added = add_grant(conn, actor, user_id, &email, grant).await?;
+    let grant_added = add_grant(conn, actor, user_id, label, grant).await?;
     Ok(Added { user_id, new_account, grant_added })
 }
 
@@ -337,8 +396,8 @@ struct GrantNames {
 
 /// `GET /api/v1/me`: the user and its grants, with names rather than ids.
 pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
-    let (email, display_name, must_change_password): (String, String, bool) =
-        sqlx::query_as("select email, display_name, must_change_password from app_user where user_id = $1")
+    let (email, mobile, display_name, must_change_password): (Option<String>, Option<String>, String, bool) =
+        sqlx::query_as("select email, mobile, display_name, must_change_password from app_user where user_id = $1")
             .bind(user_id)
             .fetch_one(pool)
             .await?;
@@ -375,13 +434,23 @@ pub async fn me(pool: &PgPool, user_id: Uuid) -> sqlx::Result<MeView> {
         }
     }
     tx.commit().await?;
-    Ok(MeView { id: user_id, email, display_name, must_change_password, grants })
+    let login = email.clone().or(mobile.clone()).unwrap_or_default();
+    Ok(MeView {
+        id: user_id,
+        email: email.unwrap_or_default(),
+        mobile,
+        login,
+        display_name,
+        must_change_password,
+        grants,
+    })
 }
 
 #[derive(sqlx::FromRow)]
 struct TenantGrantRow {
     user_id: Uuid,
     email: String,
+    mobile: Option<String>,
     display_name: String,
     must_change_password: bool,
     grant_id: Uuid,
@@ -389,27 +458,37 @@ struct TenantGrantRow {
     organisations: Vec<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct PlatformUserRow {
+    email: String,
+    mobile: Option<String>,
+    display_name: String,
+    must_change_password: bool,
+    grants: Vec<String>,
+}
+
 /// Every person's account with its grants (`role@tenant` or `role@region`), by email;
 /// service accounts are listed as such (`service_accounts`).
 pub async fn platform_users(pool: &PgPool) -> sqlx::Result<Vec<PlatformUser>> {
-    let rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
-        "select u.email, u.display_name, u.must_change_password,
+    let rows: Vec<PlatformUserRow> = sqlx::query_as(
+        "select coalesce(u.email, '') as email, u.mobile, u.display_name, u.must_change_password,
                 coalesce(array_agg(g.role || coalesce('@' || coalesce(t.slug, r.slug), '') order by g.created_at)
-                         filter (where g.grant_id is not null), '{}')
+                         filter (where g.grant_id is not null), '{}') as grants
          from app_user u left join role_grant g using (user_id)
          left join tenant t on t.tenant_id = g.tenant_id left join region r on r.region_id = g.region_id
          where not u.is_service
-         group by u.user_id order by lower(u.email)",
+         group by u.user_id order by lower(coalesce(u.email, u.mobile))",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(email, display_name, must_change_password, grants)| PlatformUser {
-            email,
-            display_name,
-            must_change_password,
-            grants,
+        .map(|row| PlatformUser {
+            email: row.email,
+            mobile: row.mobile,
+            display_name: row.display_name,
+            must_change_password: row.must_change_password,
+            grants: row.grants,
         })
         .collect())
 }
@@ -431,14 +510,14 @@ pub async fn tenant_users_for(
 /// as such). Run in the tenant's context.
 pub async fn tenant_users(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Result<Vec<TenantUser>> {
     let rows: Vec<TenantGrantRow> = sqlx::query_as(
-        "select u.user_id, u.email, u.display_name, u.must_change_password, g.grant_id, g.role,
+        "select u.user_id, coalesce(u.email, '') as email, u.mobile, u.display_name, u.must_change_password, g.grant_id, g.role,
                 coalesce(array_agg(o.name order by o.name) filter (where o.name is not null), '{}') as organisations
          from role_grant g join app_user u using (user_id)
          left join grant_organisation go on go.grant_id = g.grant_id
          left join organisation o on o.organisation_id = go.organisation_id
          where g.tenant_id = $1 and not u.is_service
          group by u.user_id, g.grant_id
-         order by lower(u.email), g.created_at",
+         order by lower(coalesce(u.email, u.mobile)), g.created_at",
     )
     .bind(tenant_id)
     .fetch_all(conn)
@@ -452,6 +531,7 @@ pub async fn tenant_users(conn: &mut PgConnection, tenant_id: Uuid) -> sqlx::Res
             _ => out.push(TenantUser {
                 id: row.user_id,
                 email: row.email,
+                mobile: row.mobile,
                 display_name: row.display_name,
                 must_change_password: row.must_change_password,
                 grants: vec![grant],

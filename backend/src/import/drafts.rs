@@ -1,6 +1,7 @@
-//! The import wizard's uploads: a document kept between the wizard's steps (upload, review
-//! the dry run, commit), so that each step is a plain server-rendered page and the commit
-//! needs no second upload. Deleted at commit; any older than a day go at the next upload.
+//! The import wizards' uploads (a plan; a district's contacts): a document kept between the
+//! wizard's steps (upload, review the dry run, commit), so that each step is a plain
+//! server-rendered page and the commit needs no second upload. Deleted at commit; any older
+//! than a day go at the next upload.
 
 use super::{ImportOutcome, ImportReport};
 use crate::auth::access;
@@ -13,8 +14,8 @@ use shared::page_data::Caller;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// Keeps `content` for the tenant's import wizard; platform admins and the tenant's admins
-/// (the upload is read only after `super::admit` let the caller in).
+/// Keeps `content` for the tenant's plan import wizard; platform admins and the tenant's
+/// admins (the upload is read only after `super::admit` let the caller in).
 pub async fn save(
     pool: &PgPool,
     tenant: &TenantRecord,
@@ -23,6 +24,29 @@ pub async fn save(
     content: &[u8],
 ) -> Result<Uuid> {
     access::manage_plans(caller, tenant.reference())?;
+    keep(pool, tenant, caller, file_name, content).await
+}
+
+/// Keeps `content` for the tenant's contacts wizard; platform admins and the tenant's admins.
+pub async fn save_contacts(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    file_name: Option<String>,
+    content: &[u8],
+) -> Result<Uuid> {
+    access::manage_users(caller, tenant.reference())?;
+    keep(pool, tenant, caller, file_name, content).await
+}
+
+/// Stores an upload the caller has been admitted to make.
+async fn keep(
+    pool: &PgPool,
+    tenant: &TenantRecord,
+    caller: &Caller,
+    file_name: Option<String>,
+    content: &[u8],
+) -> Result<Uuid> {
     if content.is_empty() {
         return Err(Error::invalid("document", "document: choose a file or paste the plan's text"));
     }
@@ -48,7 +72,7 @@ pub async fn save(
     Ok(id)
 }
 
-async fn load(pool: &PgPool, tenant: &TenantRecord, draft_id: Uuid) -> Result<(ImportDraft, Vec<u8>)> {
+pub(super) async fn load(pool: &PgPool, tenant: &TenantRecord, draft_id: Uuid) -> Result<(ImportDraft, Vec<u8>)> {
     let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
     let row: Option<(Option<String>, Vec<u8>, DateTime<Utc>)> = sqlx::query_as(
         "select file_name, content, created_at from import_draft where draft_id = $1 and tenant_id = $2",
@@ -81,9 +105,15 @@ pub async fn commit(pool: &PgPool, tenant: &TenantRecord, caller: &Caller, draft
     let (_, content) = load(pool, tenant, draft_id).await?;
     let report = super::import(pool, tenant, Some(caller), super::read_within_budget(content).await, false).await?;
     if matches!(report.outcome, ImportOutcome::Created | ImportOutcome::AlreadyPresent) {
-        let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
-        sqlx::query("delete from import_draft where draft_id = $1").bind(draft_id).execute(&mut *tx).await?;
-        tx.commit().await?;
+        discard(pool, tenant, draft_id).await?;
     }
     Ok(report)
+}
+
+/// Deletes a draft whose work is done.
+pub(super) async fn discard(pool: &PgPool, tenant: &TenantRecord, draft_id: Uuid) -> Result<()> {
+    let mut tx = db::tenant_tx(pool, &[tenant.tenant_id]).await?;
+    sqlx::query("delete from import_draft where draft_id = $1").bind(draft_id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,9 +1,10 @@
-//! Onboarding plans: readers turn an uploaded document into the canonical
-//! plan document; a dry run reports what would be created (areas, indicators, tasks,
+//! Onboarding plans (and a district's contacts, `contacts`): readers turn an uploaded
+//! document into the canonical plan document; a dry run reports what would be created (areas, indicators, tasks,
 //! organisations, new ones marked) with warnings and errors that name where they are; a
 //! commit stores it in one transaction, or recognises a plan that is already there.
 
 pub mod cells;
+pub mod contacts;
 pub mod csv;
 pub mod drafts;
 pub mod export;

@@ -6,7 +6,7 @@
 use crate::audit::{self, Event};
 use crate::auth::password;
 use crate::auth::session;
-use crate::auth::users::{self, NewGrant, Password};
+use crate::auth::users::{self, Contact, NewGrant, Password};
 use anyhow::Context;
 use serde_json::json;
 use shared::model::Role;
@@ -52,7 +52,7 @@ pub enum FirstAdmin {
 /// Makes `email` a platform admin with a temporary password, unless the platform has one.
 pub async fn ensure_platform_admin(pool: &PgPool, email: &str) -> anyhow::Result<FirstAdmin> {
     let emails: Vec<String> = sqlx::query_scalar(
-        "select u.email from role_grant g join app_user u using (user_id)
+        "select coalesce(u.email, u.mobile) from role_grant g join app_user u using (user_id)
          where g.role = 'platform_admin' and u.is_active order by g.created_at",
     )
     .fetch_all(pool)
@@ -64,8 +64,9 @@ pub async fn ensure_platform_admin(pool: &PgPool, email: &str) -> anyhow::Result
     let hash = password::hash(password.clone()).await?;
     let grant = NewGrant { role: Role::PlatformAdmin, tenant: None, region: None, organisations: Vec::new() };
     let mut tx = pool.begin().await?;
+    let contact = Contact::email(email).context(email.to_owned())?;
     let added =
-        users::add_user(&mut tx, None, email, "", Password::Set(&hash), &grant).await.context(email.to_owned())?;
+        users::add_user(&mut tx, None, &contact, "", Password::Set(&hash), &grant).await.context(email.to_owned())?;
     temporary(&mut tx, added.user_id).await?;
     tx.commit().await?;
     Ok(FirstAdmin::Made { email: users::check_email(email)?, password })

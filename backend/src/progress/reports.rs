@@ -72,7 +72,7 @@ macro_rules! report_select {
     ($source:literal, $columns:literal, $joins:literal) => {
         concat!(
             "select r.report_id, r.indicator_id, r.period_year, r.period_quarter, r.value, r.note, r.source, r.state,
-                    ru.email as reported_by, r.reported_at, du.email as decided_by, r.decided_at, r.decision_reason,
+                    coalesce(ru.email, ru.mobile) as reported_by, r.reported_at, coalesce(du.email, du.mobile) as decided_by, r.decided_at, r.decision_reason,
                     r.supersedes, r.version",
             $columns,
             " from ",
@@ -233,7 +233,7 @@ async fn indicator_for_report(
                 array(select a.organisation_id from indicator_assignment a where a.indicator_id = i.indicator_id)
                   as units,
                 s.report_id as current_id, s.state as current_state,
-                (select u.email from app_user u where u.user_id = $5) as reporter
+                (select coalesce(u.email, u.mobile) from app_user u where u.user_id = $5) as reporter
          from indicator i join plan p using (plan_id)
          left join lateral (
            select report_id, state from (

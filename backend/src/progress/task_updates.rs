@@ -60,7 +60,7 @@ impl UpdateRecord {
 }
 
 const UPDATE_SELECT: &str =
-    "select u.update_id, u.task_id, u.status, u.percent, u.note, a.email as updated_by, u.created_at
+    "select u.update_id, u.task_id, u.status, u.percent, u.note, coalesce(a.email, a.mobile) as updated_by, u.created_at
      from task_update u left join app_user a on a.user_id = u.updated_by";
 
 /// Appends an update. `expected_version`, when given, must be the task's current version

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(forms::work::router())
         .merge(forms::admin::router())
         .merge(forms::tokens::router())
+        .merge(forms::contacts::router())
         .merge(pages::router(&state))
         .layer(from_fn(conditional::conditional_get))
         .layer(from_fn_with_state(state.clone(), idempotency::idempotent))

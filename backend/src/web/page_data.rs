@@ -14,9 +14,9 @@ use crate::views::admin;
 use crate::views::comparison;
 use crate::views::dashboard;
 use shared::api::{
-    AuditPage, CatalogEntry, ComparisonPage, Dashboard, Home, ImportPreview, IndicatorHistory, InvitationPreview,
-    MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans, TenantWork,
-    TokensPage,
+    AuditPage, CatalogEntry, ComparisonPage, ContactsPreview, Dashboard, Home, ImportPreview, IndicatorHistory,
+    InvitationPreview, MeView, PendingReport, PlanDetail, PlatformAdmin, RegionComparison, TenantAdmin, TenantPlans,
+    TenantWork, TokensPage,
 };
 use shared::page_data::{Caller, PageData, PageError};
 use sqlx::PgPool;
@@ -32,6 +32,11 @@ pub struct BackendPageData {
 
 #[async_trait::async_trait]
 impl PageData for BackendPageData {
+    async fn contacts(&self, caller: &Caller, tenant: &str, draft: Option<Uuid>) -> Result<ContactsPreview, PageError> {
+        let tenant = crate::tenancy::find_tenant(&self.pool, tenant).await?;
+        Ok(crate::import::contacts::preview(&self.pool, self.clock.now(), caller, &tenant, draft).await?)
+    }
+
     async fn tokens(&self, caller: &Caller) -> Result<TokensPage, PageError> {
         Ok(admin::tokens_page(&self.pool, self.clock.now(), caller).await?)
     }

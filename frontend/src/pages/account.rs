@@ -53,7 +53,7 @@ fn Account(me: MeView) -> impl IntoView {
         {me.must_change_password.then(|| view! {
             <p class="notice error" role="alert" data-testid="must-change-password">{texts.must_change_password}</p>
         })}
-        <p data-testid="me-email">{me.email.clone()}</p>
+        <p data-testid="me-email">{me.login.clone()}</p>
         <p><a class="action" href="/tokens" data-testid="tokens-link">{texts.api_tokens}</a>
            <a class="action" href="/api/docs">{texts.api_docs}</a></p>
         <h2>{texts.my_grants}</h2>

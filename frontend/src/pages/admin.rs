@@ -90,7 +90,7 @@ fn Platform(admin: PlatformAdmin) -> impl IntoView {
             <tbody>
                 {admin.users.into_iter().map(|u| view! {
                     <tr>
-                        <td>{u.email}{u.must_change_password.then(|| view! { " " <span class="tag">{texts.awaiting_password_change}</span> })}</td>
+                        <td>{if u.email.is_empty() { u.mobile.clone().unwrap_or_default() } else { u.email.clone() }}{u.must_change_password.then(|| view! { " " <span class="tag">{texts.awaiting_password_change}</span> })}</td>
                         <td>{u.display_name}</td>
                         <td>{u.grants.iter().map(|g| grant_label(g, texts)).collect::<Vec<_>>().join("，")}</td>
                     </tr>

@@ -44,6 +44,7 @@ fn Invitation(invitation: InvitationPreview) -> impl IntoView {
         tenant,
         token,
         email,
+        mobile,
         display_name,
         role,
         organisations,
@@ -55,7 +56,12 @@ fn Invitation(invitation: InvitationPreview) -> impl IntoView {
     } = invitation;
     let slug = tenant.slug.clone();
     let here = format!("/t/{slug}/invitations/{token}");
-    let signed_in_as_invitee = signed_in_as.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&email));
+    // Invited by address, by mobile number or both: the account signed in is the invitee's
+    // if it is known by either.
+    let signed_in_as_invitee = signed_in_as
+        .as_deref()
+        .is_some_and(|s| (!email.is_empty() && s.eq_ignore_ascii_case(&email)) || mobile.as_deref() == Some(s));
+    let invitee = if email.is_empty() { mobile.clone().unwrap_or_default() } else { email.clone() };
     let action = match state {
         InvitationState::Accepted => view! { <p class="notice error" data-testid="invitation-used">{texts.invitation_used}</p> }.into_any(),
         InvitationState::Expired => view! { <p class="notice error" data-testid="invitation-expired">{texts.invitation_expired}</p> }.into_any(),
@@ -67,7 +73,7 @@ fn Invitation(invitation: InvitationPreview) -> impl IntoView {
             </form>
         }.into_any(),
         InvitationState::Open if signed_in_as.is_some() => view! {
-            <p class="notice error" data-testid="invitation-other-account">{texts.invitation_other_account}" "<bdi>{email.clone()}</bdi></p>
+            <p class="notice error" data-testid="invitation-other-account">{texts.invitation_other_account}" "<bdi>{invitee.clone()}</bdi></p>
         }.into_any(),
         InvitationState::Open if account_exists => view! {
             <p><a class="action" href=format!("/login?next={here}") data-testid="sign-in-to-accept">{texts.invitation_sign_in_to_accept}</a></p>
@@ -91,7 +97,8 @@ fn Invitation(invitation: InvitationPreview) -> impl IntoView {
     };
     view! {
         <dl class="facts" data-testid="invitation">
-            <dt>{texts.email}</dt><dd><bdi>{email.clone()}</bdi></dd>
+            {(!email.is_empty()).then(|| view! { <dt>{texts.email}</dt><dd><bdi>{email.clone()}</bdi></dd> })}
+            {mobile.clone().map(|m| view! { <dt>{texts.mobile}</dt><dd data-testid="invited-mobile">{m}</dd> })}
             <dt>{texts.invitation_to}</dt><dd>{tenant.name.clone()}</dd>
             <dt>{texts.role}</dt><dd>{texts.role(role)}</dd>
             {(!organisations.is_empty()).then(|| view! { <dt>{texts.organisations}</dt><dd>{organisations.join("、")}</dd> })}

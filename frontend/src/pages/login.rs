@@ -18,8 +18,8 @@ pub fn LoginPage() -> impl IntoView {
             {move || failed().map(|_| view! { <p class="notice error" role="alert">{texts.sign_in_failed}</p> })}
             {move || throttled().map(|_| view! { <p class="notice error" role="alert">{texts.sign_in_throttled}</p> })}
             <input type="hidden" name="next" value=move || next().unwrap_or_default()/>
-            <label for="email">{texts.email}</label>
-            <input id="email" name="email" type="email" autocomplete="username" required maxlength="320"/>
+            <label for="email">{texts.email_or_mobile}</label>
+            <input id="email" name="login" type="text" autocomplete="username" required maxlength="320"/>
             <label for="password">{texts.password}</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"/>
             <button type="submit">{texts.sign_in}</button>

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod approvals;
 pub mod audit;
 pub mod comparison;
+pub mod contacts;
 pub mod dashboard;
 pub mod home;
 pub mod import;

@@ -46,6 +46,7 @@ fn Administration(admin: TenantAdmin) -> impl IntoView {
             <a class="action" href=format!("/t/{slug}/import")>{texts.import_plan}</a>
             <a class="action" href=format!("/t/{slug}/approvals")>{texts.approvals}</a>
             <a class="action" href=format!("/t/{slug}/audit")>{texts.audit_log}</a>
+            <a class="action" href=format!("/t/{slug}/contacts") data-testid="contacts-link">{texts.contacts}</a>
         </p>
         <h2>{texts.publication}</h2>
         <Plans slug=slug.clone() plans=admin.plans/>
@@ -116,7 +117,7 @@ fn Users(slug: String, users: Vec<TenantUser>) -> impl IntoView {
                     let slug = slug.clone();
                     u.grants.into_iter().map(move |g| view! {
                         <tr data-grant=g.id.to_string()>
-                            <td>{u.email.clone()}
+                            <td>{if u.email.is_empty() { u.mobile.clone().unwrap_or_default() } else { u.email.clone() }}
                                 {u.must_change_password.then(|| view! { " " <span class="tag">{texts.awaiting_password_change}</span> })}
                             </td>
                             <td>{u.display_name.clone()}</td>

@@ -1,7 +1,9 @@
 //! The JSON shapes of the HTTP API, also what the pages render. API tokens and service
 //! accounts are in `tokens`.
 
+mod contacts;
 mod tokens;
+pub use contacts::*;
 pub use tokens::*;
 
 use crate::model::{Comparator, ComparisonSort, IndicatorStatus, PlanStatus, TaskStatus, Visibility};
@@ -416,7 +418,13 @@ pub struct CatalogMapping {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeView {
     pub id: Uuid,
+    /// The account's e-mail address ("" for an account known by its mobile number only).
     pub email: String,
+    #[serde(default)]
+    pub mobile: Option<String>,
+    /// What the person signs in with, as shown to them: the address, else the number.
+    #[serde(default)]
+    pub login: String,
     pub display_name: String,
     /// Signed in with a temporary password: no grant applies until it is changed.
     #[serde(default)]
@@ -510,7 +518,12 @@ pub struct NewTenant {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewInvitation {
+    /// The invitee's e-mail address; or give `mobile` (or both).
+    #[serde(default)]
     pub email: String,
+    /// The invitee's mainland mobile number, with which they can sign in.
+    #[serde(default)]
+    pub mobile: Option<String>,
     #[serde(default)]
     pub display_name: String,
     pub role: crate::model::Role,
@@ -526,7 +539,10 @@ pub struct NewInvitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationView {
     pub id: Uuid,
+    /// The invitee's address ("" when invited by mobile number only).
     pub email: String,
+    pub mobile: Option<String>,
+    pub display_name: String,
     pub role: crate::model::Role,
     pub organisations: Vec<String>,
     pub link: String,
@@ -549,7 +565,9 @@ pub enum InvitationState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationSummary {
     pub id: Uuid,
+    /// The invitee's address ("" when invited by mobile number only).
     pub email: String,
+    pub mobile: Option<String>,
     pub display_name: String,
     pub role: crate::model::Role,
     pub organisations: Vec<String>,
@@ -566,7 +584,9 @@ pub struct InvitationSummary {
 pub struct InvitationPreview {
     pub tenant: TenantSummary,
     pub token: String,
+    /// The invitee's address ("" when invited by mobile number only).
     pub email: String,
+    pub mobile: Option<String>,
     pub display_name: String,
     pub role: crate::model::Role,
     pub organisations: Vec<String>,
@@ -585,7 +605,10 @@ pub struct InvitationPreview {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TenantUser {
     pub id: Uuid,
+    /// The address ("" for a user known by mobile number only).
     pub email: String,
+    #[serde(default)]
+    pub mobile: Option<String>,
     pub display_name: String,
     pub must_change_password: bool,
     pub grants: Vec<TenantGrant>,
@@ -677,7 +700,10 @@ pub struct OrganisationSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformUser {
+    /// The address ("" for a user known by mobile number only).
     pub email: String,
+    #[serde(default)]
+    pub mobile: Option<String>,
     pub display_name: String,
     pub must_change_password: bool,
     /// `role@scope` (scope: a tenant or region slug, or nothing for platform admins).

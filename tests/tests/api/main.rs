@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cache;
 mod comparison;
+mod contacts;
 mod contract;
 mod conventions;
 mod deploy;

@@ -178,6 +178,9 @@ fn rows() -> Vec<Row> {
             ..row("POST", "/api/v1/tenants/{slug}/users", manage(201))
         },
         row("GET", "/api/v1/tenants/{slug}/invitations", manage(200)),
+        row("GET", "/api/v1/tenants/{slug}/contacts/template.xlsx", manage(200)),
+        // No body: those who may invite get 422 (no contacts), the others refusals.
+        row("POST", "/api/v1/tenants/{slug}/contacts", manage(422)),
         row("GET", "/api/v1/tenants/{slug}/invitations/{id}", manage(200)),
         row("DELETE", "/api/v1/tenants/{slug}/grants/{id}", manage(204)),
         row(

@@ -456,3 +456,95 @@ async fn the_home_page_groups_districts_by_region_and_finds_them(pool: PgPool) {
         })
         .await;
 }
+
+/// Writes a contacts workbook of `rows` (name, unit, mobile, e-mail, role) to a file of its own.
+fn contacts_workbook(rows: &[[String; 5]]) -> std::path::PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("联系人").unwrap();
+    for (c, header) in ["姓名", "单位", "手机号", "邮箱", "角色"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, cell).unwrap();
+        }
+    }
+    let path = std::env::temp_dir().join(format!("contacts-{}.xlsx", uuid::Uuid::new_v4()));
+    book.save(&path).unwrap();
+    path
+}
+
+/// Onboarding a district's people: a contacts workbook of 30 rows, two with problems named by
+/// their cells; corrected, every row invited at once; one invitee accepts and signs in with
+/// their mobile number, written with spaces.
+#[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
+async fn a_district_invites_its_contacts_from_a_workbook_and_one_signs_in_by_mobile(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.add_user(ADMIN, shared::model::Role::TenantAdmin, Some("qianjiang"), None, &[]).await;
+    let units: Vec<String> =
+        sqlx::query_scalar("select name from organisation order by name limit 6").fetch_all(&app.admin).await.unwrap();
+    let row = |i: usize| -> [String; 5] {
+        let email = if i.is_multiple_of(3) { format!("contact{i:02}@qianjiang.gov.cn") } else { String::new() };
+        [format!("联络员{i:02}"), units[i % units.len()].clone(), format!("138001380{i:02}"), email, "填报员".into()]
+    };
+    let good: Vec<[String; 5]> = (0..30).map(row).collect();
+    let mut bad = good.clone();
+    bad[5][2] = "1380013800".into(); // sheet row 7, column C: ten digits
+    bad[17][1] = "不存在的单位".into(); // sheet row 19, column B: no such unit
+    let (bad, good) = (contacts_workbook(&bad), contacts_workbook(&good));
+    let base = app.url("");
+    let browser = browser::start().await;
+    browser
+        .run(move |c| async move {
+            sign_in(&c, &base, ADMIN).await;
+            c.goto(&format!("{base}/t/qianjiang/admin")).await.unwrap();
+            wait_for(&c, "[data-testid=contacts-link]").await.click().await.unwrap();
+            wait_for(&c, "[data-testid=contacts-upload]").await;
+            c.find(Locator::Css("#contacts-file")).await.unwrap().send_keys(bad.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Css("[data-testid=contacts-upload] button")).await.unwrap().click().await.unwrap();
+            let errors = wait_for(&c, "[data-testid=contacts-errors]").await.text().await.unwrap();
+            assert!(errors.contains("联系人!C7") && errors.contains("联系人!B19"), "{errors}");
+            let flagged = c.find_all(Locator::Css("[data-testid=contacts-rows] tr[data-ok=false]")).await.unwrap();
+            assert_eq!(flagged.len(), 2);
+            assert!(c.find_all(Locator::Css("[data-testid=contacts-invite]")).await.unwrap().is_empty());
+            screenshot(&c, "contacts-problems").await;
+
+            c.find(Locator::Css("#contacts-file")).await.unwrap().send_keys(good.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Css("[data-testid=contacts-upload] button")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=contacts-ready]").await;
+            let rows = c.find_all(Locator::Css("[data-testid=contacts-rows] tr[data-ok=true]")).await.unwrap();
+            assert_eq!(rows.len(), 30);
+            c.find(Locator::Css("[data-testid=contacts-invite] button")).await.unwrap().click().await.unwrap();
+            let links = wait_for(&c, "[data-testid=invitation-links]").await;
+            let lines = links.find_all(Locator::Css("tbody tr")).await.unwrap();
+            assert_eq!(lines.len(), 30, "one link a row");
+            screenshot(&c, "contacts-links").await;
+            let mut link = String::new();
+            for line in lines {
+                let text = line.text().await.unwrap();
+                if text.contains("13800138011") {
+                    link = line.find(Locator::Css("code")).await.unwrap().text().await.unwrap();
+                }
+            }
+            assert!(link.contains("/t/qianjiang/invitations/"), "{link}");
+
+            // The invitee, known by number only, accepts and later signs in with it.
+            sign_out_at(&c, &base).await;
+            c.goto(&link).await.unwrap();
+            wait_for(&c, "[data-testid=invited-mobile]").await;
+            c.find(Locator::Css("#password")).await.unwrap().send_keys(tests::PASSWORD).await.unwrap();
+            c.find(Locator::Css("#confirm_password")).await.unwrap().send_keys(tests::PASSWORD).await.unwrap();
+            c.find(Locator::Css("[data-testid=accept-invitation] button")).await.unwrap().click().await.unwrap();
+            wait_for(&c, "[data-testid=me-email]").await;
+            sign_out_at(&c, &base).await;
+            c.goto(&format!("{base}/login")).await.unwrap();
+            wait_for(&c, "[data-testid=login-form]").await;
+            c.find(Locator::Css("#email")).await.unwrap().send_keys("138 0013 8011").await.unwrap();
+            c.find(Locator::Css("#password")).await.unwrap().send_keys(tests::PASSWORD).await.unwrap();
+            c.find(Locator::Css("[data-testid=login-form] button")).await.unwrap().click().await.unwrap();
+            let me = wait_for(&c, "[data-testid=me-email]").await.text().await.unwrap();
+            assert_eq!(me, "13800138011");
+        })
+        .await;
+}

@@ -3,7 +3,7 @@
 use crate::auth::access;
 use crate::auth::session;
 use crate::auth::users;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::web::ClientAddress;
 use crate::web::api::routes::{Access, ApiRoutes};
@@ -27,10 +27,15 @@ pub fn routes(r: ApiRoutes) -> ApiRoutes {
         .add(Access::SignedIn(TokenScope::Read), routes!(get_me))
 }
 
+/// `{login, password}`: `login` is an e-mail address or a mobile number; `email` is its
+/// older name and is read the same.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Login {
-    email: String,
+    #[serde(default)]
+    login: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
     password: String,
 }
 
@@ -57,7 +62,11 @@ async fn login(
     ApiJson(body): ApiJson<Login>,
 ) -> Result<Response> {
     let old = session::token_from_headers(&headers);
-    let (user_id, token) = state.accounts().sign_in(&body.email, body.password, client, old).await?;
+    let login = body
+        .login
+        .or(body.email)
+        .ok_or_else(|| Error::invalid("login", "login: an e-mail address or a mobile number"))?;
+    let (user_id, token) = state.accounts().sign_in(&login, body.password, client, old).await?;
     let me = users::me(&state.pool, user_id).await?;
     Ok(with_cookie(Json(me).into_response(), &session::set_cookie(&token, &state.session_policy)))
 }

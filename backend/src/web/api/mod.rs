@@ -5,6 +5,7 @@
 mod audit;
 pub mod auth;
 mod catalog;
+mod contacts;
 mod health;
 mod import;
 pub mod openapi;
@@ -33,6 +34,7 @@ pub fn api() -> ApiRoutes {
     let r = catalog::routes(r);
     let r = import::routes(r);
     let r = users::routes(r);
+    let r = contacts::routes(r);
     let r = tokens::routes(r);
     audit::routes(r)
 }

@@ -10,13 +10,13 @@ use crate::plans::store;
 use crate::state::AppState;
 use crate::tenancy;
 use crate::web::ClientAddress;
-use crate::web::forms::{OneTimeSecret, PageForm, optional, page_texts};
+use crate::web::forms::{OneTimeSecret, PageForm, optional, page_texts, uploaded};
 use crate::web::respond::{back, encode, see_other, with_cookie, with_outcome};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Extension, FromRequest, Multipart, Query, Request, State};
-use axum::http::header::{CONTENT_LENGTH, HOST};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Extension, Query, Request, State};
+use axum::http::HeaderMap;
+use axum::http::header::HOST;
 use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
@@ -90,30 +90,7 @@ async fn import_upload_form(
         let Query(UploadTarget { tenant }) = target.map_err(|e| Error::BadRequest(e.body_text()))?;
         let tenant_record = crate::tenancy::find_tenant(&state.pool, &tenant).await?;
         import::admit(&state.pool, &tenant_record, &caller).await?;
-        let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-        if announced.is_some_and(|n| n > crate::web::MAX_BODY_BYTES as u64) {
-            return Err(document_too_large());
-        }
-        let mut multipart =
-            Multipart::from_request(request, &state).await.map_err(|e| Error::BadRequest(e.body_text()))?;
-        let (mut file, mut file_name, mut text) = (Bytes::new(), None, String::new());
-        while let Some(field) = multipart.next_field().await.map_err(|e| Error::BadRequest(e.body_text()))? {
-            let name = field.name().unwrap_or_default().to_owned();
-            let name_of_file = field.file_name().map(str::to_owned);
-            let bytes = field.bytes().await.map_err(|e| match e.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => document_too_large(),
-                _ => Error::BadRequest(e.body_text()),
-            })?;
-            match name.as_str() {
-                "text" => text = String::from_utf8_lossy(&bytes).into_owned(),
-                "file" => {
-                    file_name = name_of_file.filter(|n| !n.is_empty());
-                    file = bytes;
-                }
-                _ => {}
-            }
-        }
-        let (content, name) = if file.is_empty() { (text.into_bytes(), None) } else { (file.to_vec(), file_name) };
+        let (content, name) = uploaded(&state, &headers, request).await?;
         let draft = import::drafts::save(&state.pool, &tenant_record, &caller, name, &content).await?;
         Ok(format!("/t/{tenant}/import?draft={draft}"))
     }
@@ -122,11 +99,6 @@ async fn import_upload_form(
         Ok(location) => see_other(&location),
         Err(e) => with_outcome(&page, Err(e), ""),
     }
-}
-
-/// Too large is said of the document field, where the page shows it.
-fn document_too_large() -> Error {
-    Error::invalid("document", Error::PayloadTooLarge.to_string())
 }
 
 #[derive(Deserialize)]
@@ -212,6 +184,7 @@ async fn invitation_form(
     };
     let invitation = NewInvitation {
         email: value("email"),
+        mobile: Some(value("mobile")).filter(|m| !m.trim().is_empty()),
         display_name: value("display_name"),
         role,
         organisations: pairs

@@ -37,6 +37,8 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct SignIn {
+    /// An e-mail address or a mobile number.
+    #[serde(alias = "login")]
     email: String,
     password: String,
     #[serde(default)]
