@@ -44,34 +44,35 @@ impl Accounts<'_> {
     /// Returns the user and the new session's token.
     pub async fn sign_in(
         &self,
-        email: &str,
+        login: &str,
         password: String,
         client: IpAddr,
         old: Option<String>,
     ) -> Result<(Uuid, String)> {
-        if email.len() > users::MAX_EMAIL_LENGTH || password.chars().count() > password::MAX_LENGTH {
-            return Err(Error::Unprocessable("email or password too long".into()));
+        if login.len() > users::MAX_EMAIL_LENGTH || password.chars().count() > password::MAX_LENGTH {
+            return Err(Error::Unprocessable("login or password too long".into()));
         }
         let now = self.clock.now();
         // An e-mail address or a mobile number, however it is written.
         // Addresses compare as PostgreSQL lowers them, which is what the unique index holds.
-        let (column, login) = match Login::parse(email) {
+        let (column, normalised) = match Login::parse(login) {
             Login::Mobile(number) => ("mobile = $1", number),
             Login::Email(address) => ("lower(email) = lower($1)", address),
         };
         let account: Option<(Uuid, Option<String>, bool)> =
             sqlx::query_as(&format!("select user_id, password_hash, is_active from app_user where {column}"))
-                .bind(&login)
+                .bind(&normalised)
                 .fetch_optional(self.pool)
                 .await?;
         let who = match &account {
             Some((id, _, _)) => throttle::Account::Known(*id),
-            None => throttle::Account::Unknown(email.to_owned()),
+            // One unknown number is one account however it is written.
+            None => throttle::Account::Unknown(normalised.clone()),
         };
         let attempt = throttle::Attempt::new(&who, client);
         if let Err(wait) = attempt.begin(self.pool, now).await? {
             let seconds = wait.num_seconds().max(1) as u64;
-            self.append_platform_event(None, "auth.login_throttled", json!({"email": email})).await?;
+            self.append_platform_event(None, "auth.login_throttled", json!({"login": login})).await?;
             return Err(Error::TooManyRequests(seconds));
         }
         let hash = account.as_ref().filter(|(_, _, active)| *active).and_then(|(_, h, _)| h.clone());
@@ -81,7 +82,7 @@ impl Accounts<'_> {
             _ => {
                 attempt.failed(self.pool, now).await?;
                 self.metrics.login(false);
-                self.append_platform_event(None, "auth.login_failed", json!({"email": email, "address": client}))
+                self.append_platform_event(None, "auth.login_failed", json!({"login": login, "address": client}))
                     .await?;
                 return Err(Error::BadCredentials);
             }
