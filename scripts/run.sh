@@ -31,18 +31,5 @@ export DATABASE_URL=${DATABASE_URL:-postgres://planboard_app:${APP_ROLE_PASSWORD
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export PLANBOARD_SITE_ROOT=${PLANBOARD_SITE_ROOT:-target/site}
 
-./target/release/backend migrate
-./target/release/backend seed
-# The password is printed here, by the command line, and never reaches the server's log.
-sign_in=$(./target/release/backend admin ensure)
-admin_email=$(printf '%s\n' "$sign_in" | sed -n 's/^platform admin: \([^ ,]*\).*/\1/p')
-if [ -n "$DEMO" ]; then
-  demo_districts=$(psql "$DATABASE_ADMIN_URL" -qtAX -c "select count(*) from tenant where is_demo")
-  # Loaded once; the supervisor grant is added whatever was there before.
-  ./target/release/backend demo --tenants "$([ "$demo_districts" = 0 ] && echo 12 || echo 0)" --supervisor "$admin_email"
-fi
-url="http://${PLANBOARD_ADDR:-127.0.0.1:3000}/"
-log "Planboard: open $url and sign in"
-printf '%s\n' "$sign_in" | sed 's/^/    /' >&2
-[ -z "$DEMO" ] || log "demo districts: ${url}regions/demo (labelled 示例 / Demo; backend demo --remove deletes them)"
+scripts/first_run.sh ./target/release/backend ${DEMO:+--demo}
 exec ./target/release/backend serve

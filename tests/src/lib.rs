@@ -274,9 +274,9 @@ async fn spawn_adjusted(
     TestApp { addr, client, admin, app_pool, clock, cache, mirror, contract, server }
 }
 
-/// Runs the `backend` command line, as built for the tests, on the database of `admin` (as
-/// its owner, like `backend migrate`); returns what it printed. Panics when it fails.
-pub fn backend_cli(admin: &PgPool, args: &[&str]) -> String {
+/// The `backend` command line as built for the tests, and the environment that points it at
+/// the database of `admin` (as its owner, like `backend migrate`).
+fn backend_binary_on(admin: &PgPool) -> (PathBuf, [(&'static str, String); 2]) {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
@@ -285,14 +285,40 @@ pub fn backend_cli(admin: &PgPool, args: &[&str]) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL names the test server");
     let database = admin.connect_options().get_database().expect("a test database").to_owned();
     let url = format!("{}/{database}", base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server));
+    (binary, [("DATABASE_ADMIN_URL", url.clone()), ("DATABASE_URL", url)])
+}
+
+/// Runs the `backend` command line on the database of `admin`; returns what it printed.
+/// Panics when it fails.
+pub fn backend_cli(admin: &PgPool, args: &[&str]) -> String {
+    let (binary, env) = backend_binary_on(admin);
     let output = std::process::Command::new(binary)
         .args(args)
-        .env("DATABASE_ADMIN_URL", &url)
-        .env("DATABASE_URL", &url)
+        .envs(env)
         .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
         .output()
         .expect("the backend command runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(output.status.success(), "backend {args:?}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
     stdout
+}
+
+/// Runs `scripts/first_run.sh` (what `scripts/run.sh` does before it starts the server) on the
+/// database of `admin`, for a server at `addr`; returns everything it printed, as a newcomer
+/// sees it in the terminal. Panics when it fails.
+pub fn first_run(admin: &PgPool, addr: SocketAddr, args: &[&str]) -> String {
+    let (binary, env) = backend_binary_on(admin);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/first_run.sh");
+    let output = std::process::Command::new("bash")
+        .arg(script)
+        .arg(binary)
+        .args(args)
+        .envs(env)
+        .env("PLANBOARD_ADDR", addr.to_string())
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .output()
+        .expect("scripts/first_run.sh runs");
+    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "scripts/first_run.sh {args:?}: {printed}");
+    printed
 }

@@ -352,36 +352,65 @@ async fn an_admin_makes_uses_and_revokes_an_api_token_through_the_pages(pool: Pg
         .await;
 }
 
-/// The first run: the command line makes the platform admin and prints a temporary password
-/// once (what `scripts/run.sh` shows); signing in with it leads to choosing one's own, and then
-/// the administration is open.
+/// What `scripts/run.sh` prints, read as a newcomer reads it.
+struct Printed {
+    url: String,
+    email: String,
+    password: Option<String>,
+}
+
+fn read_printed(printed: &str) -> Printed {
+    let after = |prefix: &str| {
+        printed.lines().find_map(|l| l.trim_start().strip_prefix(prefix)).map(|rest| rest.trim().to_owned())
+    };
+    let url = printed
+        .lines()
+        .find_map(|l| l.split_once("Planboard: open ").and_then(|(_, rest)| rest.split_once(" and sign in")))
+        .map(|(url, _)| url.to_owned())
+        .unwrap_or_else(|| panic!("no URL printed: {printed}"));
+    let email = after("platform admin: ").unwrap_or_else(|| panic!("no admin printed: {printed}"));
+    let email = email.split([' ', ',']).next().unwrap().to_owned();
+    Printed { url, email, password: after("temporary password: ") }
+}
+
+/// Signs in with the printed temporary password from the page at `url`, and chooses a
+/// password of one's own where the sign-in leads (the account page, asking for it first).
+async fn first_sign_in(c: &fantoccini::Client, url: &str, email: &str, password: &str) {
+    c.goto(url).await.unwrap();
+    wait_for(c, "[data-testid=sign-in-link]").await.click().await.unwrap();
+    wait_for(c, "[data-testid=login-form]").await;
+    c.find(Locator::Css("#email")).await.unwrap().send_keys(email).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
+    c.find(Locator::Css("[data-testid=login-form] button")).await.unwrap().click().await.unwrap();
+    // Nothing else yet: first a password of one's own.
+    wait_for(c, "[data-testid=must-change-password]").await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/me"));
+    screenshot(c, "first-run-change-password").await;
+    c.find(Locator::Css("#current_password")).await.unwrap().send_keys(password).await.unwrap();
+    c.find(Locator::Css("#new_password")).await.unwrap().send_keys("my own long passphrase").await.unwrap();
+    c.find(Locator::Css("#confirm_password")).await.unwrap().send_keys("my own long passphrase").await.unwrap();
+    c.find(Locator::Css("[data-testid=password-form] button")).await.unwrap().click().await.unwrap();
+    wait_for(c, "[data-testid=form-ok]").await;
+}
+
+/// The first run on a fresh database: `scripts/first_run.sh` (the end of `scripts/run.sh`)
+/// prints the URL and a temporary password once; the newcomer opens the URL, signs in with
+/// what was printed, is led to choose a password of their own, and then the administration
+/// is open. A second run prints no password.
 #[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_first_admin_signs_in_with_the_printed_password_and_chooses_their_own(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let printed = tests::backend_cli(&app.admin, &["admin", "ensure"]);
-    let email = printed.lines().find_map(|l| l.strip_prefix("platform admin: ")).unwrap().to_owned();
-    assert_eq!(email, "admin@planboard.local");
-    let password = printed.lines().find_map(|l| l.strip_prefix("temporary password: ")).unwrap().to_owned();
-    let again = tests::backend_cli(&app.admin, &["admin", "ensure"]);
+    let printed = read_printed(&tests::first_run(&app.admin, app.addr, &[]));
+    assert_eq!(printed.email, "admin@planboard.local");
+    assert_eq!(printed.url, app.url("/"));
+    let password = printed.password.expect("a temporary password is printed on the first run");
+    let again = tests::first_run(&app.admin, app.addr, &[]);
     assert!(again.contains("already there") && !again.contains(&password), "{again}");
-    let base = app.url("");
+    let (url, email) = (printed.url, printed.email);
     let browser = browser::start().await;
     browser
         .run(move |c| async move {
-            c.goto(&format!("{base}/login?next=/admin")).await.unwrap();
-            wait_for(&c, "[data-testid=login-form]").await;
-            c.find(Locator::Css("#email")).await.unwrap().send_keys(&email).await.unwrap();
-            c.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
-            c.find(Locator::Css("[data-testid=login-form] button")).await.unwrap().click().await.unwrap();
-            // Not the administration yet: first a password of one's own.
-            wait_for(&c, "[data-testid=must-change-password]").await;
-            assert!(c.current_url().await.unwrap().path().ends_with("/me"));
-            screenshot(&c, "first-run-change-password").await;
-            c.find(Locator::Css("#current_password")).await.unwrap().send_keys(&password).await.unwrap();
-            c.find(Locator::Css("#new_password")).await.unwrap().send_keys("my own long passphrase").await.unwrap();
-            c.find(Locator::Css("#confirm_password")).await.unwrap().send_keys("my own long passphrase").await.unwrap();
-            c.find(Locator::Css("[data-testid=password-form] button")).await.unwrap().click().await.unwrap();
-            wait_for(&c, "[data-testid=form-ok]").await;
+            first_sign_in(&c, &url, &email, &password).await;
             c.find(Locator::Css("a[href='/admin']")).await.unwrap().click().await.unwrap();
             wait_for(&c, "[data-testid=new-tenant]").await;
         })
@@ -393,20 +422,21 @@ async fn the_first_admin_signs_in_with_the_printed_password_and_chooses_their_ow
 #[sqlx::test(migrator = "backend::infra::db::MIGRATOR")]
 async fn the_demo_flag_fills_the_comparison_with_labelled_demo_districts(pool: PgPool) {
     let app = spawn_app(pool).await;
-    app.add_user(SUPERVISOR, shared::model::Role::Viewer, Some("qianjiang"), None, &[]).await;
-    let printed = tests::backend_cli(&app.admin, &["demo", "--tenants", "4", "--supervisor", SUPERVISOR]);
-    assert!(printed.contains("supervises region `demo`"), "{printed}");
-    let base = app.url("");
+    let printed = read_printed(&tests::first_run(&app.admin, app.addr, &["--demo"]));
+    let password = printed.password.expect("a temporary password is printed on the first run");
+    let (url, email) = (printed.url, printed.email);
     let browser = browser::start().await;
     browser
         .run(move |c| async move {
-            sign_in(&c, &base, SUPERVISOR).await;
-            c.goto(&format!("{base}/regions/demo")).await.unwrap();
+            first_sign_in(&c, &url, &email, &password).await;
+            // The comparison is open to the printed admin, as supervisor of the demo region.
+            c.goto(&format!("{url}regions/demo")).await.unwrap();
             wait_for(&c, "[data-testid=comparison]").await;
             let rows = c.find_all(Locator::Css("[data-testid=comparison] tr[data-tenant]")).await.unwrap();
-            assert_eq!(rows.len(), 4);
+            assert_eq!(rows.len(), 12);
             let labels = c.find_all(Locator::Css("[data-testid=comparison] .tag.demo")).await.unwrap();
-            assert_eq!(labels.len(), 4, "every demo district says so");
+            assert_eq!(labels.len(), 12, "every demo district says so");
+            screenshot(&c, "demo-comparison").await;
         })
         .await;
 }
